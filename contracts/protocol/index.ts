@@ -1,0 +1,10 @@
+/**
+ * The ballot protocol, written once for the API, the client, the CLI and the tests: choice encoding,
+ * EIP-712 ballots, leaves, the ballot tree, the recount and the contract's ABI. It imports none of them.
+ */
+export * from "./choices";
+export * from "./ballot";
+export * from "./tree";
+export * from "./tally";
+export * from "./contract";
+export * from "./deployment";
