@@ -8,3 +8,4 @@ export * from "./tree";
 export * from "./tally";
 export * from "./contract";
 export * from "./deployment";
+export * from "./pollContent";

@@ -95,7 +95,7 @@ function decodeRound(item: RlpValue | undefined): number {
 /** Decodes QBFT extra data; validator addresses come back checksummed. */
 export function decodeQbftExtraData(extraData: string): QbftExtraData {
   if (!isHexString(extraData) || extraData === "0x") throw new Error("QBFT extra data must be non-empty hex");
-  const root = asList(decodeRlp(extraData) as RlpValue, "extra data");
+  const root = asList(decodeRlp(extraData), "extra data");
   if (root.length < 5) throw new Error(`QBFT extra data: expected 5 items, got ${root.length}`);
   const [vanity, validators, vote, round, seals] = root;
   return {

@@ -1,6 +1,6 @@
 // Writes everything a Besu QBFT network needs into one folder: genesis, the
-// permissioning file, static peers, one folder per node with its key, and the
-// command line of each node. Private keys only ever go to <node>/key (0600).
+// permissioning file, static peers, one folder per generated node with its key,
+// and the command line of every node. Private keys only go to <node>/key (0600).
 import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { join, resolve } from "node:path";
@@ -10,9 +10,10 @@ import type { NodeCommandInput, NodeRole } from "./commands";
 import { enodeAddress, formatEnode, parseEnode } from "./enode";
 import { qbftGenesis, sortAddresses } from "./genesis";
 import { generateNodeKey, keyFileContent, publicKeyFileContent } from "./keys";
+import type { NodeKey } from "./keys";
 import { permissionsToml, staticNodesJson } from "./permissions";
 
-/** 1,000,000 ether: enough that staff and relayer accounts never run dry if a tip is ever paid. */
+/** 1,000,000 ether: staff and relayer accounts never run dry even if a client pays a tip. */
 export const DEFAULT_BALANCE = 10n ** 24n;
 
 export interface GenerateNetworkOptions {
@@ -29,9 +30,9 @@ export interface GenerateNetworkOptions {
   accounts?: readonly string[];
   /** Balance given to each account in `accounts`; 0n for none. */
   balance?: bigint;
-  /** Validators run elsewhere, known by enode URL (their operators keep the keys). */
+  /** Validators whose operators generated their own keys, by enode URL. */
   validatorEnodes?: readonly string[];
-  /** Observers run elsewhere, known by enode URL. */
+  /** Observers whose operators generated their own keys, by enode URL. */
   observerEnodes?: readonly string[];
   /** Validators known only by address: genesis only, their enodes must be added later. */
   validatorAddresses?: readonly string[];
@@ -80,11 +81,13 @@ function checkHost(host: string): string {
   return host;
 }
 
+/** A node with a command line: its key is generated here, or its operator holds it. */
 interface Planned extends NodeCommandInput {
-  key: ReturnType<typeof generateNodeKey>;
+  key: NodeKey | null;
+  publicKey: string;
 }
 
-function planGenerated(options: GenerateNetworkOptions): Planned[] {
+function plan(options: GenerateNetworkOptions): Planned[] {
   const roles: NodeRole[] = [
     ...Array<NodeRole>(checkCount(options.validators, "validators")).fill("validator"),
     ...Array<NodeRole>(checkCount(options.observers, "observers")).fill("observer"),
@@ -93,43 +96,46 @@ function planGenerated(options: GenerateNetworkOptions): Planned[] {
   if (roles.length > 0 && hosts.length !== 1 && hosts.length !== roles.length) {
     throw new Error(`give one host, or one per generated node (${roles.length}), got ${hosts.length}`);
   }
-  const dnsEnabled = hosts.some((h) => isIP(h) === 0);
   const p2pBase = checkPort(options.basePorts?.p2p ?? 30303, "P2P port");
   const rpcBase = checkPort(options.basePorts?.rpc ?? 8545, "RPC port");
+  const accountsAllowlist = (options.accounts ?? []).length > 0;
   const onHost = new Map<string, number>();
-  const counters: Record<NodeRole, number> = { validator: 0, observer: 0 };
-  return roles.map((role, i) => {
-    const host = hosts.length === 1 ? (hosts[0] as string) : (hosts[i] as string);
-    // Nodes sharing a host get consecutive ports; nodes on their own host keep the base ports.
+  const generated = roles.map((role, i) => {
+    const host = (hosts.length === 1 ? hosts[0] : hosts[i]) as string;
+    // Nodes sharing a host get consecutive ports; a node alone on its host keeps the base ports.
     const offset = onHost.get(host) ?? 0;
     onHost.set(host, offset + 1);
-    counters[role] += 1;
+    const key = generateNodeKey();
     return {
-      name: `${role}-${counters[role]}`,
       role,
       host,
       p2pPort: checkPort(p2pBase + offset, "P2P port"),
       rpcPort: checkPort(rpcBase + offset, "RPC port"),
-      accountsAllowlist: (options.accounts ?? []).length > 0,
-      dnsEnabled,
-      key: generateNodeKey(),
+      key,
+      publicKey: key.publicKey,
     };
   });
-}
-
-function externalNodes(urls: readonly string[], role: NodeRole): NetworkNode[] {
-  return urls.map((url, i) => {
-    const enode = parseEnode(url);
-    return {
-      name: `external-${role}-${i + 1}`,
-      role,
-      address: enodeAddress(enode),
-      enode: formatEnode(enode),
-      generated: false,
-      p2pPort: enode.port,
-      rpcPort: null,
-    };
-  });
+  const external = (urls: readonly string[] | undefined, role: NodeRole) =>
+    (urls ?? []).map((url) => {
+      const enode = parseEnode(url);
+      return {
+        role,
+        host: checkHost(enode.host),
+        p2pPort: enode.port,
+        rpcPort: rpcBase,
+        key: null,
+        publicKey: enode.publicKey,
+      };
+    });
+  const nodes = [
+    ...generated.filter((n) => n.role === "validator"),
+    ...external(options.validatorEnodes, "validator"),
+    ...generated.filter((n) => n.role === "observer"),
+    ...external(options.observerEnodes, "observer"),
+  ];
+  const dnsEnabled = nodes.some((n) => isIP(n.host) === 0);
+  const counters: Record<NodeRole, number> = { validator: 0, observer: 0 };
+  return nodes.map((n) => ({ ...n, name: `${n.role}-${++counters[n.role]}`, accountsAllowlist, dnsEnabled }));
 }
 
 function ensureEmptyDir(dir: string): void {
@@ -145,24 +151,25 @@ function writeFile(files: string[], path: string, content: string, mode: number)
 }
 
 function commandsMarkdown(summary: NetworkSummary, planned: readonly Planned[]): string {
-  const all = [...summary.validators, ...summary.observers];
   const row = (n: NetworkNode) =>
-    `| ${n.name} | ${n.role} | ${n.address} | ${n.generated ? "here" : "its operator"} | ${n.enode ?? "(address only)"} |`;
+    `| ${n.name} | ${n.role} | ${n.address} | ${n.generated ? "generated here" : "held by its operator"} | ${n.enode ?? "(address only)"} |`;
+  const faulty = Math.floor((summary.validators.length - 1) / 3);
   const out = [
     "# Veche QBFT network",
     "",
-    `Chain id ${summary.chainId}. ${summary.validators.length} validator(s): QBFT keeps going while at most`,
-    `${Math.floor((summary.validators.length - 1) / 3)} of them are faulty (f of 3f+1).`,
+    `Chain id ${summary.chainId}. ${summary.validators.length} validator(s): the chain keeps finalising blocks`,
+    `while at most ${faulty} of them fail or misbehave (QBFT tolerates f of 3f+1).`,
     "",
     "| node | role | address | key | enode |",
     "|---|---|---|---|---|",
-    ...all.map(row),
+    ...[...summary.validators, ...summary.observers].map(row),
     "",
     "## Distribute",
     "",
     "Every host gets the public files `genesis.json`, `static-nodes.json`, `permissions_config.toml`",
-    "and its own `run-<node>.sh`. A node's folder (with its private `key`) goes to that node's host only;",
-    "delete it from the machine that generated it once copied.",
+    "and its own `run-<node>.sh`. A generated node's folder (with its private `key`) goes to that",
+    "node's host only; delete it from this machine once copied. An operator who generated their own",
+    "key puts it at `<node>/key` beside `run-<node>.sh` (mode 0600).",
     "",
   ];
   if (summary.validators.some((v) => v.enode === null)) {
@@ -182,17 +189,17 @@ function commandsMarkdown(summary: NetworkSummary, planned: readonly Planned[]):
 export function generateNetwork(options: GenerateNetworkOptions): NetworkSummary {
   const outDir = resolve(options.outDir);
   const accounts = (options.accounts ?? []).map((a) => getAddress(a));
-  const planned = planGenerated(options);
-  const generatedNodes: NetworkNode[] = planned.map((p) => ({
+  const planned = plan(options);
+  const toNode = (p: Planned): NetworkNode => ({
     name: p.name,
     role: p.role,
-    address: p.key.address,
-    enode: formatEnode({ publicKey: p.key.publicKey, host: p.host, port: p.p2pPort }),
-    generated: true,
+    address: enodeAddress({ publicKey: p.publicKey, host: p.host, port: p.p2pPort }),
+    enode: formatEnode({ publicKey: p.publicKey, host: p.host, port: p.p2pPort }),
+    generated: p.key !== null,
     p2pPort: p.p2pPort,
     rpcPort: p.rpcPort,
-  }));
-  const addressOnly: NetworkNode[] = (options.validatorAddresses ?? []).map((a, i) => ({
+  });
+  const addressOnly = (options.validatorAddresses ?? []).map((a, i): NetworkNode => ({
     name: `address-validator-${i + 1}`,
     role: "validator",
     address: getAddress(a),
@@ -201,15 +208,8 @@ export function generateNetwork(options: GenerateNetworkOptions): NetworkSummary
     p2pPort: null,
     rpcPort: null,
   }));
-  const validators = [
-    ...generatedNodes.filter((n) => n.role === "validator"),
-    ...externalNodes(options.validatorEnodes ?? [], "validator"),
-    ...addressOnly,
-  ];
-  const observers = [
-    ...generatedNodes.filter((n) => n.role === "observer"),
-    ...externalNodes(options.observerEnodes ?? [], "observer"),
-  ];
+  const validators = [...planned.filter((p) => p.role === "validator").map(toNode), ...addressOnly];
+  const observers = planned.filter((p) => p.role === "observer").map(toNode);
   if (validators.length < 1) throw new Error("at least one validator is required");
 
   const all = [...validators, ...observers];
@@ -220,14 +220,13 @@ export function generateNetwork(options: GenerateNetworkOptions): NetworkSummary
   if (new Set(ids).size !== ids.length) throw new Error("the same node key appears twice");
 
   const balance = options.balance ?? DEFAULT_BALANCE;
-  const alloc = balance > 0n ? Object.fromEntries(accounts.map((a) => [a, balance])) : {};
   const genesis = qbftGenesis({
     chainId: options.chainId,
     validators: sortAddresses(validators.map((v) => v.address)),
     ...(options.blockPeriodSeconds !== undefined && { blockPeriodSeconds: options.blockPeriodSeconds }),
     ...(options.requestTimeoutSeconds !== undefined && { requestTimeoutSeconds: options.requestTimeoutSeconds }),
     ...(options.gasLimit !== undefined && { gasLimit: options.gasLimit }),
-    alloc,
+    alloc: balance > 0n ? Object.fromEntries(accounts.map((a) => [a, balance])) : {},
   });
 
   ensureEmptyDir(outDir);
@@ -236,12 +235,14 @@ export function generateNetwork(options: GenerateNetworkOptions): NetworkSummary
   writeFile(files, join(outDir, "permissions_config.toml"), permissionsToml({ nodes: enodes, accounts }), 0o644);
   writeFile(files, join(outDir, "static-nodes.json"), staticNodesJson(enodes), 0o644);
   for (const node of planned) {
-    const dir = join(outDir, node.name);
-    mkdirSync(dir, { mode: 0o700 });
-    chmodSync(dir, 0o700);
-    writeFile(files, join(dir, "key"), keyFileContent(node.key), 0o600);
-    writeFile(files, join(dir, "key.pub"), publicKeyFileContent(node.key) + "\n", 0o644);
-    writeFile(files, join(dir, "address"), node.key.address + "\n", 0o644);
+    if (node.key !== null) {
+      const dir = join(outDir, node.name);
+      mkdirSync(dir, { mode: 0o700 });
+      chmodSync(dir, 0o700);
+      writeFile(files, join(dir, "key"), keyFileContent(node.key), 0o600);
+      writeFile(files, join(dir, "key.pub"), publicKeyFileContent(node.key) + "\n", 0o644);
+      writeFile(files, join(dir, "address"), node.key.address + "\n", 0o644);
+    }
     writeFile(files, join(outDir, `run-${node.name}.sh`), runScript(node), 0o755);
   }
   const summary: NetworkSummary = {

@@ -1,0 +1,270 @@
+/**
+ * Sends outbox ballots as transactions, one ballot each, from several relayer accounts whose nonces
+ * it manages itself. A transaction is recorded in the outbox before it is broadcast; a checker then
+ * re-broadcasts what the node lost, bumps fees of what is stuck, re-queues what was displaced, and
+ * ends what the contract refused. The contract's revision rule makes any re-send harmless: a ballot
+ * can be counted once at most.
+ */
+import { Transaction, keccak256 } from "ethers";
+import type { Wallet } from "ethers";
+import type { Logger } from "pino";
+import { ballotBoxInterface, decodeRevert } from "../../../contracts/protocol";
+import type { Chain } from "../chain/chain";
+import type { Metrics } from "../metrics";
+import type { OutboxBallot, OutboxStore, SentBallot } from "./store";
+
+export interface RelayerOptions {
+  /** Most unmined transactions per account. */
+  maxInFlight: number;
+  batchSize: number;
+  gasLimit: bigint;
+  tickMs: number;
+  /** How long a sent transaction may go unseen before the checker looks at it. */
+  checkAfterMs: number;
+  /** How long a transaction may stay pending before its fee is raised. */
+  bumpAfterMs: number;
+}
+
+export const defaultRelayerOptions: RelayerOptions = {
+  maxInFlight: 2000,
+  batchSize: 500,
+  gasLimit: 500_000n,
+  tickMs: 25,
+  checkAfterMs: 5_000,
+  bumpAfterMs: 30_000,
+};
+
+interface Account {
+  wallet: Wallet;
+  address: string;
+  nonce: number;
+  inFlight: number;
+}
+
+/** Revert names that mean a newer ballot of the same resident already counts. */
+const SUPERSEDED = new Set(["BallotStaleRevision"]);
+
+export class Relayer {
+  private accounts: Account[] = [];
+  private gasPrice = 0n;
+  private next = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private checkTimer: NodeJS.Timeout | null = null;
+  private sending: Promise<void> | null = null;
+  private checking: Promise<void> | null = null;
+  private stopped = true;
+
+  constructor(
+    private readonly chain: Chain,
+    private readonly outbox: OutboxStore,
+    private readonly log: Logger,
+    private readonly metrics: Metrics,
+    private readonly options: RelayerOptions = defaultRelayerOptions,
+  ) {}
+
+  get ready(): boolean {
+    return !this.stopped && this.accounts.length > 0;
+  }
+
+  /** Reconciles the outbox with the chain, then starts sending. Call after the indexer caught up. */
+  async start(): Promise<void> {
+    if (this.chain.relayers.length === 0) throw new Error("no relayer keys configured");
+    const open = this.outbox.inFlight();
+    this.accounts = await Promise.all(
+      this.chain.relayers.map(async (wallet) => {
+        const address = await wallet.getAddress();
+        const pending = await this.chain.provider.getTransactionCount(address, "pending");
+        const recorded = open.filter((b) => b.relayer === address && b.nonce !== null).map((b) => (b.nonce ?? 0) + 1);
+        return { wallet, address, nonce: Math.max(pending, ...recorded), inFlight: 0 };
+      }),
+    );
+    for (const b of open) {
+      const account = this.accounts.find((a) => a.address === b.relayer);
+      if (account) account.inFlight++;
+    }
+    await this.refreshGasPrice();
+    this.stopped = false;
+    await this.check(0);
+    this.schedule();
+    this.scheduleCheck();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.checkTimer) clearTimeout(this.checkTimer);
+    await Promise.all([this.sending, this.checking]);
+  }
+
+  /** New ballots are waiting. */
+  notify(): void {
+    if (!this.stopped && !this.sending) this.schedule(0);
+  }
+
+  /** A ballot's event was indexed: its account has room for another. */
+  settled(relayer: string | null): void {
+    const account = this.accounts.find((a) => a.address === relayer);
+    if (account && account.inFlight > 0) account.inFlight--;
+  }
+
+  private schedule(delay = this.options.tickMs): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.sending = this.sendBatch()
+        .catch((err: unknown) => this.log.error({ err }, "relayer could not send ballots"))
+        .finally(() => {
+          this.sending = null;
+          if (!this.stopped) this.schedule();
+        });
+    }, delay);
+  }
+
+  private scheduleCheck(): void {
+    this.checkTimer = setTimeout(() => {
+      this.checking = Promise.all([this.check(this.options.checkAfterMs), this.refreshGasPrice()])
+        .then(() => undefined)
+        .catch((err: unknown) => this.log.warn({ err }, "relayer check failed; will retry"))
+        .finally(() => {
+          this.checking = null;
+          if (!this.stopped) this.scheduleCheck();
+        });
+    }, 2_000);
+  }
+
+  private async refreshGasPrice(): Promise<void> {
+    const price = BigInt((await this.chain.provider.send("eth_gasPrice", [])) as string);
+    // Headroom so a rising base fee does not strand a batch; a permissioned chain charges nothing anyway.
+    this.gasPrice = price * 2n;
+  }
+
+  private pickAccount(): Account | null {
+    for (let i = 0; i < this.accounts.length; i++) {
+      const account = this.accounts[(this.next + i) % this.accounts.length];
+      if (account && account.inFlight < this.options.maxInFlight) {
+        this.next = (this.next + i + 1) % this.accounts.length;
+        return account;
+      }
+    }
+    return null;
+  }
+
+  private async sendBatch(): Promise<void> {
+    for (;;) {
+      if (this.stopped) return;
+      const ballots = this.outbox.accepted(this.options.batchSize);
+      if (ballots.length === 0) return;
+      const sent: SentBallot[] = [];
+      for (const ballot of ballots) {
+        const account = this.pickAccount();
+        if (!account) break;
+        sent.push(await this.sign(account, ballot, account.nonce++, this.gasPrice));
+        account.inFlight++;
+      }
+      if (sent.length === 0) return;
+      this.outbox.markSent(sent, Date.now());
+      await this.broadcast(sent);
+      if (sent.length < ballots.length) return;
+    }
+  }
+
+  private async sign(account: Account, ballot: OutboxBallot, nonce: number, gasPrice: bigint): Promise<SentBallot> {
+    const data = ballotBoxInterface.encodeFunctionData("castBallot", [
+      ballot.pollId,
+      ballot.choices,
+      ballot.revision,
+      ballot.signature,
+    ]);
+    const rawTx = await account.wallet.signTransaction({
+      type: 0,
+      to: this.chain.deployment.ballotBox,
+      data,
+      nonce,
+      gasLimit: this.options.gasLimit,
+      gasPrice,
+      chainId: this.chain.chainId,
+    });
+    return { id: ballot.id, relayer: account.address, nonce, txHash: keccak256(rawTx), rawTx };
+  }
+
+  private async broadcast(sent: readonly SentBallot[]): Promise<void> {
+    const results = await Promise.allSettled(
+      sent.map((s) => this.chain.provider.send("eth_sendRawTransaction", [s.rawTx])),
+    );
+    let ok = 0;
+    results.forEach((r, i) => {
+      if (r.status === "fulfilled") ok++;
+      // "already known" and the like: the node has it; anything else the checker sorts out later.
+      else
+        this.log.debug({ err: r.reason as unknown, ballot: sent[i]?.id }, "broadcast refused; the checker will retry");
+    });
+    this.metrics.ballotsSent.inc(ok);
+  }
+
+  /** Looks at ballots sent more than `olderThanMs` ago and not yet seen on-chain. */
+  private async check(olderThanMs: number): Promise<void> {
+    const now = Date.now();
+    const stale = this.outbox.inFlight().filter((b) => (b.sentAt ?? 0) <= now - olderThanMs);
+    if (stale.length === 0) return;
+    const provider = this.chain.provider;
+    const minedNonce = new Map<string, number>();
+    for (const a of this.accounts) minedNonce.set(a.address, await provider.getTransactionCount(a.address, "latest"));
+
+    const requeue: string[] = [];
+    const rebroadcast: SentBallot[] = [];
+    for (const b of stale) {
+      if (!b.relayer || b.nonce === null || !b.txHash || !b.rawTx) {
+        requeue.push(b.id);
+        continue;
+      }
+      const mined = minedNonce.get(b.relayer) ?? 0;
+      const sent: SentBallot = { id: b.id, relayer: b.relayer, nonce: b.nonce, txHash: b.txHash, rawTx: b.rawTx };
+      if (b.nonce < mined) {
+        const receipt = await provider.getTransactionReceipt(b.txHash);
+        if (receipt?.status === 1) continue; // counted; the indexer will mark it
+        if (receipt?.status === 0) await this.settleReverted(b);
+        else requeue.push(b.id); // its nonce went to another transaction
+        continue;
+      }
+      const known = await provider.getTransaction(b.txHash);
+      if (!known) rebroadcast.push(sent);
+      else if ((b.sentAt ?? now) <= now - this.options.bumpAfterMs) rebroadcast.push(await this.bump(b, sent));
+    }
+    if (requeue.length > 0) {
+      this.outbox.requeue(requeue);
+      for (const id of requeue) this.settled(stale.find((b) => b.id === id)?.relayer ?? null);
+      this.log.info({ count: requeue.length }, "re-queued ballots whose transactions were displaced");
+      this.notify();
+    }
+    if (rebroadcast.length > 0) {
+      rebroadcast.sort((x, y) => x.nonce - y.nonce);
+      this.log.info({ count: rebroadcast.length }, "re-broadcasting ballots the node does not have");
+      this.outbox.markSent(rebroadcast, Date.now());
+      await this.broadcast(rebroadcast);
+    }
+  }
+
+  /** Replaces a stuck transaction with the same nonce and a higher fee. */
+  private async bump(ballot: OutboxBallot, sent: SentBallot): Promise<SentBallot> {
+    const account = this.accounts.find((a) => a.address === sent.relayer);
+    const previous = Transaction.from(sent.rawTx).gasPrice ?? this.gasPrice;
+    const price = [previous + previous / 5n + 1n, this.gasPrice].reduce((a, b) => (a > b ? a : b));
+    return account ? this.sign(account, ballot, sent.nonce, price) : sent;
+  }
+
+  /** A mined transaction reverted: ask the contract why, by replaying the call now. */
+  private async settleReverted(ballot: OutboxBallot): Promise<void> {
+    let code = "BALLOT_REVERTED";
+    try {
+      await this.chain.ballotBox
+        .connect(this.chain.relayers[0] ?? null)
+        .castBallot.staticCall(ballot.pollId, ballot.choices, ballot.revision, ballot.signature);
+    } catch (err) {
+      code = decodeRevert(err)?.name ?? code;
+    }
+    const status = SUPERSEDED.has(code) ? "superseded" : "failed";
+    this.outbox.finish(ballot.id, status, code, Date.now());
+    this.settled(ballot.relayer);
+    this.metrics.ballotsFailed.inc({ code });
+    this.log.warn({ ballot: ballot.id, code, status }, "ballot transaction reverted");
+  }
+}

@@ -1,0 +1,37 @@
+import type { Migration } from "../store/database";
+
+/**
+ * The durable outbox. A ballot is written here before the API answers "accepted" and leaves only when
+ * its BallotCast event is indexed (mined) or the contract refuses it for good (superseded, failed).
+ */
+export const ballotMigrations: Migration[] = [
+  {
+    id: "ballots-1-outbox",
+    sql: `
+      CREATE TABLE ballots (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        poll_id INTEGER NOT NULL,
+        voter TEXT NOT NULL,
+        resident INTEGER NOT NULL,
+        choices TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        signature TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('accepted', 'sent', 'mined', 'superseded', 'failed')),
+        relayer TEXT,
+        nonce INTEGER,
+        tx_hash TEXT,
+        raw_tx TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        error_code TEXT,
+        leaf_index INTEGER,
+        block INTEGER,
+        accepted_at INTEGER NOT NULL,
+        sent_at INTEGER,
+        final_at INTEGER
+      );
+      CREATE INDEX ballots_open ON ballots (status, seq) WHERE status IN ('accepted', 'sent');
+      CREATE INDEX ballots_resident ON ballots (poll_id, resident);
+    `,
+  },
+];

@@ -1,0 +1,174 @@
+/**
+ * Ballot intake: every check the contract will make, done cheaply before the API promises anything,
+ * then a durable write to the outbox. Writes from concurrent requests are committed together.
+ */
+import { ballotLeaf, isValidChoices, recoverBallotSigner } from "../../../contracts/protocol";
+import type { SignedBallot } from "../../../contracts/protocol";
+import type { Chain } from "../chain/chain";
+import { AppError, badRequest, conflict, forbidden, notFound } from "../errors";
+import { ChainState } from "../indexer/chainState";
+import type { Metrics } from "../metrics";
+import type { NewBallot, OutboxBallot, OutboxStore } from "./store";
+
+const MAX_REVISION = 0xffff;
+const SECP256K1_HALF_N = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
+
+export interface Accepted {
+  ballotId: string;
+  status: OutboxBallot["status"];
+  /** True when this exact ballot had been accepted before. */
+  duplicate: boolean;
+}
+
+interface Waiting {
+  ballot: NewBallot;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+export class BallotService {
+  /** Highest revision accepted per poll and resident, so racing submissions cannot both pass. */
+  private readonly reserved = new Map<string, number>();
+  private queue: Waiting[] = [];
+  private flushing = false;
+
+  constructor(
+    private readonly chain: Chain,
+    private readonly state: ChainState,
+    private readonly outbox: OutboxStore,
+    private readonly metrics: Metrics,
+    private readonly onAccepted: () => void,
+    private readonly nowSeconds: () => number = () => Math.floor(Date.now() / 1000),
+  ) {}
+
+  async submit(ballot: SignedBallot): Promise<Accepted> {
+    try {
+      return await this.check(ballot);
+    } catch (err) {
+      if (err instanceof AppError) this.metrics.ballotsRejected.inc({ code: err.code });
+      throw err;
+    }
+  }
+
+  get(ballotId: string): OutboxBallot {
+    const found = /^0x[0-9a-f]{64}$/.test(ballotId) ? this.outbox.get(ballotId) : null;
+    if (!found) throw notFound("BALLOT_NOT_FOUND", "no ballot with this id was accepted here");
+    return found;
+  }
+
+  private async check(ballot: SignedBallot): Promise<Accepted> {
+    const voter = this.signer(ballot);
+    const id = ballotLeaf({ ...ballot, voter });
+    const existing = this.outbox.get(id);
+    if (existing) return { ballotId: id, status: existing.status, duplicate: true };
+
+    const pollId = Number(ballot.pollId);
+    const poll = await this.state.poll(pollId);
+    if (!poll) throw notFound("POLL_NOT_FOUND", `poll ${pollId} does not exist`);
+    const status = ChainState.statusAt(poll, this.nowSeconds());
+    if (status !== "Active")
+      throw conflict("POLL_NOT_ACTIVE", `poll ${pollId} is ${status.toLowerCase()}`, { state: status });
+
+    const record = await this.state.voter(voter);
+    if (!record) throw forbidden("VOTER_NOT_ENROLLED", "the signing key is not an enrolled voter key");
+    if (!record.active) throw forbidden("VOTER_KEY_REVOKED", "the signing key was revoked or replaced");
+    const inScope =
+      poll.cityWide ||
+      poll.districts.includes(record.district) ||
+      (poll.block === 0 && (await this.chain.ballotBox.inScope(pollId, record.district)));
+    if (!inScope) throw forbidden("VOTER_NOT_IN_SCOPE", `district ${record.district} does not vote in poll ${pollId}`);
+    if (!isValidChoices(poll.questions, ballot.choices)) {
+      throw badRequest(
+        "BALLOT_INVALID_CHOICES",
+        "each question needs 1 to maxChoices of its options, and nothing else",
+      );
+    }
+
+    // From here to the reservation nothing awaits, so two requests for one resident cannot interleave.
+    const key = `${pollId}:${record.resident}`;
+    const last = Math.max(
+      this.reserved.get(key) ?? 0,
+      this.state.lastRevision(pollId, record.resident),
+      this.outbox.pendingRevision(pollId, record.resident),
+    );
+    const revision = Number(ballot.revision);
+    if (!poll.revote) {
+      if (last > 0)
+        throw conflict(
+          "BALLOT_ALREADY_CAST",
+          "this resident has already voted in this poll, which does not allow re-voting",
+        );
+      if (revision !== 1) throw badRequest("BALLOT_INVALID_REVISION", "a poll without re-voting takes revision 1 only");
+    } else if (revision <= last) {
+      throw conflict("BALLOT_STALE_REVISION", `a re-vote must have a revision above ${last}`, { lastRevision: last });
+    }
+    this.reserved.set(key, revision);
+
+    try {
+      await this.store({
+        id,
+        pollId,
+        voter,
+        resident: record.resident,
+        choices: ballot.choices,
+        revision,
+        signature: ballot.signature,
+      });
+    } catch (err) {
+      if (this.reserved.get(key) === revision) this.reserved.delete(key);
+      throw err;
+    }
+    this.metrics.ballotsAccepted.inc();
+    this.onAccepted();
+    return { ballotId: id, status: "accepted", duplicate: false };
+  }
+
+  /** The key that signed the ballot; refuses signatures the contract would refuse. */
+  private signer(ballot: SignedBallot): string {
+    if (ballot.pollId < 1n || ballot.pollId > 0xffffffffn)
+      throw badRequest("BALLOT_INVALID_POLL", "pollId is out of range");
+    if (ballot.revision < 1n || ballot.revision > BigInt(MAX_REVISION)) {
+      throw badRequest("BALLOT_INVALID_REVISION", `revision must be between 1 and ${MAX_REVISION}`);
+    }
+    if (ballot.choices < 1n || ballot.choices >= 1n << 256n)
+      throw badRequest("BALLOT_INVALID_CHOICES", "choices must be a 256-bit bitmap");
+    const sig = ballot.signature;
+    // The contract takes 65-byte signatures with low s and v of 27 or 28 only.
+    const canonical =
+      /^0x[0-9a-fA-F]{130}$/.test(sig) &&
+      BigInt(`0x${sig.slice(66, 130)}`) <= SECP256K1_HALF_N &&
+      ["1b", "1c"].includes(sig.slice(130, 132).toLowerCase());
+    if (!canonical) throw badRequest("BALLOT_INVALID_SIGNATURE", "the signature is malformed or not canonical");
+    try {
+      return recoverBallotSigner(this.chain.domain, ballot);
+    } catch {
+      throw badRequest("BALLOT_INVALID_SIGNATURE", "the signature is malformed or not canonical");
+    }
+  }
+
+  /** Resolves once the ballot is on disk, committed together with others that arrived meanwhile. */
+  private store(ballot: NewBallot): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ ballot, resolve, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    const batch = this.queue;
+    this.queue = [];
+    this.flushing = false;
+    try {
+      this.outbox.addAll(
+        batch.map((w) => w.ballot),
+        Date.now(),
+      );
+      for (const w of batch) w.resolve();
+    } catch (err) {
+      for (const w of batch) w.reject(err);
+    }
+  }
+}

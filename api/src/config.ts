@@ -1,0 +1,105 @@
+/**
+ * Configuration, read and validated once at start. Defaults fit the embedded chain that `npm start`
+ * runs; secrets (keys, token, pepper) come from the environment or are passed in by the launcher.
+ */
+import path from "node:path";
+import { z } from "zod";
+
+const hexKey = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "a 32-byte hex private key");
+const keyList = z
+  .string()
+  .transform((s) =>
+    s
+      .split(",")
+      .map((k) => k.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(hexKey));
+
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default("127.0.0.1"),
+  VECHE_DATA_DIR: z.string().default(".veche"),
+  VECHE_NETWORK: z.string().default("localhost"),
+  DEPLOYMENTS_DIR: z.string().default("deployments"),
+  CHAIN_RPC_URL: z.url().default("http://127.0.0.1:8545"),
+  /** What browsers use to read the chain directly; defaults to CHAIN_RPC_URL. */
+  CHAIN_PUBLIC_RPC_URL: z.url().optional(),
+  RELAYER_KEYS: keyList.optional(),
+  REGISTRAR_KEY: hexKey.optional(),
+  REWARDS_KEY: hexKey.optional(),
+  /** Bearer token for the staff endpoints under /api/admin. */
+  STAFF_API_TOKEN: z.string().min(24).optional(),
+  /** Secret mixed into resident id hashes so the ledger's ids cannot be guessed from the register. */
+  RESIDENT_ID_PEPPER: z.string().min(16).optional(),
+  SESSION_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(8 * 3600),
+  LOCKOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(15 * 60),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** The built web client to serve at /, if any. */
+  CLIENT_DIR: z.string().optional(),
+  /** Ballots sent per relayer account before waiting for blocks. */
+  RELAYER_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(2000),
+});
+
+export type RawConfig = z.input<typeof configSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  network: string;
+  deploymentsDir: string;
+  rpcUrl: string;
+  publicRpcUrl: string;
+  relayerKeys: string[];
+  registrarKey: string | undefined;
+  rewardsKey: string | undefined;
+  staffToken: string | undefined;
+  residentPepper: string | undefined;
+  sessionTtlSeconds: number;
+  lockoutSeconds: number;
+  logLevel: string;
+  clientDir: string | undefined;
+  relayerMaxInFlight: number;
+}
+
+export class ConfigError extends Error {
+  readonly code = "CONFIG_INVALID";
+}
+
+/** Validates `env` (process.env by default); throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new ConfigError(`invalid configuration: ${problems}`);
+  }
+  const c = parsed.data;
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    dataDir: path.resolve(c.VECHE_DATA_DIR),
+    network: c.VECHE_NETWORK,
+    deploymentsDir: path.resolve(c.DEPLOYMENTS_DIR),
+    rpcUrl: c.CHAIN_RPC_URL,
+    publicRpcUrl: c.CHAIN_PUBLIC_RPC_URL ?? c.CHAIN_RPC_URL,
+    relayerKeys: c.RELAYER_KEYS ?? [],
+    registrarKey: c.REGISTRAR_KEY,
+    rewardsKey: c.REWARDS_KEY,
+    staffToken: c.STAFF_API_TOKEN,
+    residentPepper: c.RESIDENT_ID_PEPPER,
+    sessionTtlSeconds: c.SESSION_TTL_SECONDS,
+    lockoutSeconds: c.LOCKOUT_SECONDS,
+    logLevel: c.LOG_LEVEL,
+    clientDir: c.CLIENT_DIR,
+    relayerMaxInFlight: c.RELAYER_MAX_IN_FLIGHT,
+  };
+}

@@ -1,0 +1,22 @@
+/** Everything a feature may use, built once by createApp. */
+import type { Logger } from "pino";
+import type { Config } from "./config";
+import type { Chain } from "./chain/chain";
+import type { Db } from "./store/database";
+import type { ChainFollower } from "./indexer/follower";
+import type { ChainState } from "./indexer/chainState";
+import type { OutboxStore } from "./ballots/store";
+import type { Relayer } from "./ballots/relayer";
+import type { Metrics } from "./metrics";
+
+export interface AppContext {
+  config: Config;
+  log: Logger;
+  db: Db;
+  chain: Chain;
+  follower: ChainFollower;
+  state: ChainState;
+  outbox: OutboxStore;
+  relayer: Relayer;
+  metrics: Metrics;
+}

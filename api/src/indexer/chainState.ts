@@ -1,0 +1,122 @@
+/**
+ * What the API must know about the chain to check a ballot cheaply before accepting it: voter keys,
+ * polls, and each resident's last counted revision. Loaded from the index at start, kept current by
+ * the follower, and filled from the contract directly for a key or poll the index has not reached yet.
+ */
+import type { Chain } from "../chain/chain";
+import type { IndexedBatch, FollowerListener } from "./follower";
+import type { IndexerStore, PollRow, VoterRow } from "./store";
+
+export type PollStatus = "Pending" | "Active" | "Closed" | "Cancelled" | "Finalized";
+
+export class ChainState implements FollowerListener {
+  private voters = new Map<string, VoterRow>();
+  private polls = new Map<number, PollRow>();
+  private revisions = new Map<string, number>();
+
+  constructor(
+    private readonly store: IndexerStore,
+    private readonly chain: Chain,
+  ) {
+    this.reload();
+  }
+
+  reload(): void {
+    this.voters = new Map(this.store.voters().map((v) => [v.key.toLowerCase(), v]));
+    this.polls = new Map(this.store.polls().map((p) => [p.pollId, p]));
+    this.revisions = new Map(this.store.lastRevisions().map((r) => [revisionKey(r.pollId, r.resident), r.revision]));
+  }
+
+  afterCommit(batch: IndexedBatch): void {
+    for (const e of batch.events) {
+      if (e.kind === "ballot") {
+        const key = revisionKey(e.pollId, e.resident);
+        if ((this.revisions.get(key) ?? 0) < e.revision) this.revisions.set(key, e.revision);
+      } else if (e.kind === "voterEnrolled" || e.kind === "voterRevoked") {
+        this.reloadVoters();
+      } else {
+        if ("pollId" in e || e.kind === "pollCreated") this.reloadPolls();
+      }
+    }
+  }
+
+  afterRollback(): void {
+    this.reload();
+  }
+
+  /** The key's registry record, asking the contract when the index has not seen it yet. */
+  async voter(key: string): Promise<VoterRow | null> {
+    const known = this.voters.get(key.toLowerCase());
+    if (known?.active) return known;
+    const [resident, district, active] = await this.chain.ballotBox.voter(key);
+    if (resident === 0n) return null;
+    const row: VoterRow = {
+      key,
+      resident: Number(resident),
+      residentHash: known?.residentHash ?? "",
+      district: Number(district),
+      active,
+    };
+    return row;
+  }
+
+  async poll(pollId: number): Promise<PollRow | null> {
+    const known = this.polls.get(pollId);
+    if (known) return known;
+    this.reloadPolls();
+    return this.polls.get(pollId) ?? (await this.pollFromContract(pollId));
+  }
+
+  allPolls(): PollRow[] {
+    return [...this.polls.values()];
+  }
+
+  lastRevision(pollId: number, resident: number): number {
+    return this.revisions.get(revisionKey(pollId, resident)) ?? 0;
+  }
+
+  static statusAt(poll: PollRow, nowSeconds: number): PollStatus {
+    if (poll.status === "cancelled") return "Cancelled";
+    if (poll.status === "finalized") return "Finalized";
+    if (nowSeconds < poll.start) return "Pending";
+    if (nowSeconds < poll.end) return "Active";
+    return "Closed";
+  }
+
+  private reloadVoters(): void {
+    this.voters = new Map(this.store.voters().map((v) => [v.key.toLowerCase(), v]));
+  }
+
+  private reloadPolls(): void {
+    this.polls = new Map(this.store.polls().map((p) => [p.pollId, p]));
+  }
+
+  private async pollFromContract(pollId: number): Promise<PollRow | null> {
+    const count = await this.chain.ballotBox.pollCount();
+    if (pollId < 1 || BigInt(pollId) > count) return null;
+    const p = await this.chain.ballotBox.poll(pollId);
+    const state = Number(p.state);
+    return {
+      pollId,
+      contentHash: p.contentHash,
+      uri: p.uri,
+      start: Number(p.start),
+      end: Number(p.end),
+      questions: p.questions.map((q) => ({ options: Number(q.options), maxChoices: Number(q.maxChoices) })),
+      // Scope is checked on-chain by inScope() for polls the index has not reached.
+      districts: [],
+      revote: p.revote,
+      points: Number(p.points),
+      status: state === 3 ? "cancelled" : state === 4 ? "finalized" : "scheduled",
+      finalRoot: null,
+      finalTallies: null,
+      block: 0,
+      txHash: "",
+      cityWide: p.cityWide,
+    };
+  }
+}
+
+function revisionKey(pollId: number, resident: number): string {
+  return `${pollId}:${resident}`;
+}

@@ -1,0 +1,182 @@
+/**
+ * Follows the ballot box's events block range by block range, stores them with the cursor in one
+ * SQLite transaction, and tells listeners. Resumes from its cursor after a restart; when the block
+ * before a range no longer has the hash it had, the chain reorganised and the follower steps back.
+ */
+import type { Logger } from "pino";
+import type { Chain } from "../chain/chain";
+import type { Db } from "../store/database";
+import { decodeLog } from "./events";
+import type { ChainEvent, RawLog } from "./events";
+import { IndexerStore } from "./store";
+import type { Cursor } from "./store";
+
+export interface IndexedBatch {
+  from: number;
+  to: number;
+  events: ChainEvent[];
+  blockTimes: ReadonlyMap<number, number>;
+}
+
+export interface FollowerListener {
+  /** Runs inside the transaction that stores the batch, so its writes commit with the cursor. */
+  inTransaction?(batch: IndexedBatch): void;
+  /** Runs after the batch is committed. */
+  afterCommit?(batch: IndexedBatch): void;
+  /** Everything after `block` was undone; reload derived state. */
+  afterRollback?(block: number): void;
+}
+
+interface RawBlock {
+  number: string;
+  hash: string;
+  timestamp: string;
+}
+
+export class ChainFollower {
+  readonly store: IndexerStore;
+  private readonly listeners: FollowerListener[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+  private chainHead = 0;
+  private lastError: string | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly chain: Chain,
+    private readonly log: Logger,
+    private readonly options: { maxRange: number; intervalMs: number } = { maxRange: 100, intervalMs: 250 },
+  ) {
+    this.store = new IndexerStore(db);
+  }
+
+  addListener(listener: FollowerListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** The block the index has reached. */
+  get height(): number {
+    return this.store.cursor()?.block ?? this.chain.deployment.deployedBlock - 1;
+  }
+
+  get head(): number {
+    return this.chainHead;
+  }
+
+  get error(): string | null {
+    return this.lastError;
+  }
+
+  /** Indexes up to the chain's current head. */
+  async catchUp(): Promise<void> {
+    for (;;) {
+      const reached = await this.step();
+      if (reached) return;
+    }
+  }
+
+  start(): void {
+    this.stopped = false;
+    const tick = () => {
+      if (this.stopped) return;
+      this.running = this.catchUp()
+        .then(() => {
+          this.lastError = null;
+        })
+        .catch((err: unknown) => {
+          this.lastError = err instanceof Error ? err.message : String(err);
+          this.log.warn({ err }, "indexer could not read the chain; retrying");
+        })
+        .finally(() => {
+          this.running = null;
+          if (!this.stopped) this.timer = setTimeout(tick, this.options.intervalMs);
+        });
+    };
+    tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Indexes one range; true when the head is reached. */
+  private async step(): Promise<boolean> {
+    const provider = this.chain.provider;
+    this.chainHead = Number(await provider.send("eth_blockNumber", []));
+    const cursor = this.store.cursor();
+    const from = (cursor?.block ?? this.chain.deployment.deployedBlock - 1) + 1;
+    if (from > this.chainHead) return true;
+
+    if (cursor && !(await this.sameBlock(cursor))) {
+      await this.rollback(cursor.block);
+      return false;
+    }
+    const to = Math.min(this.chainHead, from + this.options.maxRange - 1);
+    const [logs, toBlock] = await Promise.all([
+      provider.send("eth_getLogs", [
+        { address: this.chain.deployment.ballotBox, fromBlock: hex(from), toBlock: hex(to) },
+      ]) as Promise<RawLog[]>,
+      provider.send("eth_getBlockByNumber", [hex(to), false]) as Promise<RawBlock | null>,
+    ]);
+    if (!toBlock) return false;
+    const events = logs.map(decodeLog).filter((e): e is ChainEvent => e !== null);
+    const blocks = await this.blockTimes(events, toBlock);
+    const batch: IndexedBatch = {
+      from,
+      to,
+      events,
+      blockTimes: new Map([...blocks].map(([n, b]) => [n, b.time])),
+    };
+    this.db.transaction(() => {
+      this.store.apply(events, blocks, { block: to, blockHash: toBlock.hash });
+      for (const l of this.listeners) l.inTransaction?.(batch);
+    })();
+    for (const l of this.listeners) l.afterCommit?.(batch);
+    return to >= this.chainHead;
+  }
+
+  private async sameBlock(cursor: Cursor): Promise<boolean> {
+    const block = (await this.chain.provider.send("eth_getBlockByNumber", [
+      hex(cursor.block),
+      false,
+    ])) as RawBlock | null;
+    return block !== null && block.hash === cursor.blockHash;
+  }
+
+  /** Steps back to the newest stored block the chain still has. */
+  private async rollback(from: number): Promise<void> {
+    let block = from - 1;
+    const floor = this.chain.deployment.deployedBlock - 1;
+    for (; block > floor; block--) {
+      const stored = this.store.blockHash(block);
+      if (stored === null) continue;
+      const onChain = (await this.chain.provider.send("eth_getBlockByNumber", [hex(block), false])) as RawBlock | null;
+      if (onChain?.hash === stored) break;
+    }
+    const keep = Math.max(block, floor);
+    this.log.warn({ from, keep }, "chain reorganised; re-indexing");
+    // Registry and poll tables hold latest state only, so they are rebuilt from the deployment on.
+    this.db.transaction(() => this.store.rollbackTo(floor, "0x"))();
+    this.db.prepare("DELETE FROM indexer_cursor").run();
+    for (const l of this.listeners) l.afterRollback?.(floor);
+  }
+
+  /** Hash and time of every block that has events, plus the range's last block. */
+  private async blockTimes(events: readonly ChainEvent[], last: RawBlock) {
+    const blocks = new Map<number, { hash: string; time: number }>();
+    blocks.set(Number(last.number), { hash: last.hash, time: Number(last.timestamp) });
+    const missing = [...new Set(events.map((e) => e.block))].filter((n) => !blocks.has(n));
+    const fetched = await Promise.all(
+      missing.map((n) => this.chain.provider.send("eth_getBlockByNumber", [hex(n), false]) as Promise<RawBlock | null>),
+    );
+    for (const b of fetched) if (b) blocks.set(Number(b.number), { hash: b.hash, time: Number(b.timestamp) });
+    return blocks;
+  }
+}
+
+function hex(n: number): string {
+  return `0x${n.toString(16)}`;
+}

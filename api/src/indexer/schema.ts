@@ -1,0 +1,64 @@
+import type { Migration } from "../store/database";
+
+/** Tables the chain follower fills from contract events; the cursor moves in the same transaction. */
+export const indexerMigrations: Migration[] = [
+  {
+    id: "indexer-1-events",
+    sql: `
+      CREATE TABLE indexer_cursor (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        block INTEGER NOT NULL,
+        block_hash TEXT NOT NULL
+      );
+      CREATE TABLE indexer_blocks (number INTEGER PRIMARY KEY, hash TEXT NOT NULL, time INTEGER NOT NULL);
+      CREATE TABLE voters (
+        key TEXT PRIMARY KEY,
+        resident INTEGER NOT NULL,
+        resident_hash TEXT NOT NULL,
+        district INTEGER NOT NULL,
+        active INTEGER NOT NULL,
+        block INTEGER NOT NULL
+      );
+      CREATE INDEX voters_resident ON voters (resident);
+      CREATE TABLE polls (
+        id INTEGER PRIMARY KEY,
+        content_hash TEXT NOT NULL,
+        uri TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        questions TEXT NOT NULL,
+        districts TEXT NOT NULL,
+        revote INTEGER NOT NULL,
+        points INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        final_root TEXT,
+        final_tallies TEXT,
+        block INTEGER NOT NULL,
+        tx_hash TEXT NOT NULL
+      );
+      CREATE TABLE ballot_events (
+        poll_id INTEGER NOT NULL,
+        leaf_index INTEGER NOT NULL,
+        leaf TEXT NOT NULL,
+        voter TEXT NOT NULL,
+        resident INTEGER NOT NULL,
+        choices TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        signature TEXT NOT NULL,
+        tx_hash TEXT NOT NULL,
+        block INTEGER NOT NULL,
+        log_index INTEGER NOT NULL,
+        PRIMARY KEY (poll_id, leaf_index)
+      ) WITHOUT ROWID;
+      CREATE INDEX ballot_events_block ON ballot_events (block);
+      CREATE TABLE rewards (
+        id INTEGER PRIMARY KEY,
+        cost INTEGER NOT NULL,
+        stock INTEGER NOT NULL,
+        active INTEGER NOT NULL,
+        uri TEXT NOT NULL,
+        block INTEGER NOT NULL
+      );
+    `,
+  },
+];

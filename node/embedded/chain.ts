@@ -1,0 +1,208 @@
+/**
+ * The embedded development chain: one anvil node with 1-second interval blocks (anvil's automine
+ * stalls with ~1,000 transactions in flight), a high block gas limit, and its chain kept in
+ * `<dataDir>/chain/state.json` so votes survive a restart.
+ *
+ * What anvil's `--state` brings back, measured with anvil 1.7.1 (test/node/embedded):
+ * - after a clean stop (SIGTERM; anvil dumps before exiting): blocks, transactions, receipts,
+ *   contract code and storage, `eth_getLogs`, account nonces, and the height continues. Transactions
+ *   still pending at the stop are lost.
+ * - after SIGKILL, with `--state-interval 1`: everything up to the last dump, at most about the last
+ *   block or two; the API's outbox re-sends what was lost.
+ * - a kill during a dump leaves a cut-off file anvil refuses to load; `prepareStateFile` then falls
+ *   back to the last good copy, which is at most `lastGoodCopySeconds` (+ the dump time) behind.
+ */
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { anvilBinaryPath } from "./anvilBinary";
+import { DEV_ACCOUNT_COUNT, loadDevKeys } from "./devKeys";
+import type { DevKeys } from "./devKeys";
+import { ChainError } from "./errors";
+import { assertPortFree, pickFreePort } from "./ports";
+import { copyIfComplete, prepareStateFile } from "./stateFile";
+import { assertDataDirFree, waitForRpc, waitForExit } from "./process";
+import type { ExitStatus } from "./process";
+
+export const DEFAULT_CHAIN_PORT = 8545;
+export const DEFAULT_CHAIN_ID = 31337;
+export const DEFAULT_GAS_LIMIT = 300_000_000n;
+
+export interface EmbeddedChainOptions {
+  dataDir: string;
+  /** Default 8545; 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 1. */
+  blockTimeSeconds?: number;
+  /** Default 300M: a 1-second block at 30M holds only ~528 ballots. */
+  gasLimit?: bigint;
+  /** Default 31337. */
+  chainId?: number;
+  /** Default `<dataDir>/chain/anvil.log`; the previous run's log is kept as `<logFile>.1`. */
+  logFile?: string;
+  /** How often the last good copy of the state is refreshed; default 5. */
+  lastGoodCopySeconds?: number;
+  /** How long to wait for JSON-RPC to answer; default 30 s. */
+  startTimeoutMs?: number;
+  /** How long `stop()` waits for anvil's final dump; default 120 s. */
+  stopTimeoutMs?: number;
+}
+
+export interface EmbeddedChain {
+  rpcUrl: string;
+  port: number;
+  chainId: number;
+  stateFile: string;
+  lastGoodFile: string;
+  logFile: string;
+  keys: DevKeys;
+  /** True when this start replaced a cut-off state file with the last good copy. */
+  restoredFromLastGood: boolean;
+  /** Settles when anvil exits, for whatever reason. */
+  exited: Promise<ExitStatus>;
+  /** Clean stop: SIGTERM, wait for anvil's final state dump, then refresh the last good copy. */
+  stop(): Promise<void>;
+  /** SIGKILL, no final dump: for fault tests. */
+  kill(): Promise<void>;
+}
+
+function positiveInteger(name: string, value: number, allowZero = false): number {
+  if (!Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
+    throw new ChainError(
+      "CHAIN_CONFIG_INVALID",
+      `${name} must be a ${allowZero ? "non-negative" : "positive"} integer`,
+    );
+  }
+  return value;
+}
+
+export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise<EmbeddedChain> {
+  const host = options.host ?? "127.0.0.1";
+  const requestedPort = positiveInteger("port", options.port ?? DEFAULT_CHAIN_PORT, true);
+  if (requestedPort > 65535) throw new ChainError("CHAIN_CONFIG_INVALID", "port must be at most 65535");
+  const chainId = positiveInteger("chainId", options.chainId ?? DEFAULT_CHAIN_ID);
+  const blockTime = positiveInteger("blockTimeSeconds", options.blockTimeSeconds ?? 1);
+  const copyEveryMs = positiveInteger("lastGoodCopySeconds", options.lastGoodCopySeconds ?? 5) * 1000;
+  const gasLimit = options.gasLimit ?? DEFAULT_GAS_LIMIT;
+  if (gasLimit <= 0n) throw new ChainError("CHAIN_CONFIG_INVALID", "gasLimit must be positive");
+
+  if (requestedPort !== 0) await assertPortFree(requestedPort, host);
+  const port = requestedPort === 0 ? await pickFreePort(host) : requestedPort;
+
+  const chainDir = path.join(options.dataDir, "chain");
+  fs.mkdirSync(chainDir, { recursive: true, mode: 0o700 });
+  const pidFile = path.join(chainDir, "anvil.pid");
+  assertDataDirFree(pidFile);
+  const stateFile = path.join(chainDir, "state.json");
+  const lastGoodFile = path.join(chainDir, "state.last-good.json");
+  const logFile = options.logFile ?? path.join(chainDir, "anvil.log");
+  const keys = loadDevKeys(options.dataDir);
+  const binary = anvilBinaryPath();
+
+  if (fs.existsSync(logFile)) fs.renameSync(logFile, `${logFile}.1`);
+  // anvil prints the dev accounts' private keys at start: the log is for this user only.
+  const logFd = fs.openSync(logFile, "a", 0o600);
+  const log = (message: string): void => {
+    fs.writeSync(logFd, `[veche ${new Date().toISOString()}] ${message}\n`);
+  };
+
+  const outcome = await prepareStateFile(stateFile, lastGoodFile, log);
+  if (typeof outcome === "object") {
+    fs.closeSync(logFd);
+    throw new ChainError(
+      "CHAIN_STATE_CORRUPT",
+      `${outcome.corrupt} is cut off and there is no good copy to restore; move it away to start an empty chain`,
+    );
+  }
+
+  const args = [
+    ["--host", host],
+    ["--port", String(port)],
+    ["--chain-id", String(chainId)],
+    ["--block-time", String(blockTime)],
+    ["--gas-limit", gasLimit.toString()],
+    ["--mnemonic", keys.mnemonic],
+    ["--accounts", String(DEV_ACCOUNT_COUNT)],
+    ["--state", stateFile],
+    ["--state-interval", "1"],
+  ].flat();
+  log(`starting ${binary} on ${host}:${port}, chain id ${chainId}, state ${outcome}`);
+  // Own process group: a Ctrl-C in the terminal reaches only us, and we stop anvil in order.
+  const child: ChildProcess = spawn(binary, args, { stdio: ["ignore", logFd, logFd], detached: true });
+  const exited = waitForExit(child);
+  const pid = child.pid;
+  if (pid !== undefined) fs.writeFileSync(pidFile, String(pid));
+  // If our process ends without stop(), anvil still gets the signal that makes it dump its state.
+  const onProcessExit = (): void => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+  };
+  process.on("exit", onProcessExit);
+
+  const rpcUrl = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  let copying: Promise<unknown> = Promise.resolve();
+  let copyTimer: NodeJS.Timeout | undefined;
+  let lastCopiedMtime = 0;
+  const refreshLastGood = (): Promise<unknown> => {
+    copying = copying
+      .catch(() => undefined)
+      .then(async () => {
+        const mtime = fs.existsSync(stateFile) ? fs.statSync(stateFile).mtimeMs : 0;
+        if (mtime === 0 || mtime === lastCopiedMtime) return;
+        if (await copyIfComplete(stateFile, lastGoodFile)) lastCopiedMtime = mtime;
+      });
+    return copying;
+  };
+
+  let finished: Promise<void> | undefined;
+  const finish = (signal: "SIGTERM" | "SIGKILL"): Promise<void> => {
+    finished ??= (async () => {
+      if (copyTimer) clearInterval(copyTimer);
+      await copying.catch(() => undefined);
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const stopTimeoutMs = options.stopTimeoutMs ?? 120_000;
+      const timeout = new Promise<"timeout">((resolve) => setTimeout(resolve, stopTimeoutMs, "timeout").unref());
+      const status = await Promise.race([exited, timeout]);
+      if (status === "timeout") {
+        child.kill("SIGKILL");
+        await exited;
+      }
+      process.off("exit", onProcessExit);
+      log(`anvil exited (${status === "timeout" ? "killed after stop timeout" : JSON.stringify(status)})`);
+      if (signal === "SIGTERM") await refreshLastGood().catch(() => undefined);
+      fs.rmSync(pidFile, { force: true });
+      fs.closeSync(logFd);
+      if (status === "timeout") {
+        throw new ChainError("CHAIN_STOP_TIMEOUT", `anvil did not finish its state dump in ${stopTimeoutMs} ms`);
+      }
+    })();
+    return finished;
+  };
+
+  try {
+    const answeredChainId = await waitForRpc(rpcUrl, exited, options.startTimeoutMs ?? 30_000, logFile);
+    if (answeredChainId !== chainId) {
+      throw new ChainError("CHAIN_START_FAILED", `node at ${rpcUrl} answered chain id ${answeredChainId}`);
+    }
+  } catch (error) {
+    await finish("SIGKILL").catch(() => undefined);
+    throw error;
+  }
+  copyTimer = setInterval(() => void refreshLastGood().catch(() => undefined), copyEveryMs);
+
+  return {
+    rpcUrl,
+    port,
+    chainId,
+    stateFile,
+    lastGoodFile,
+    logFile,
+    keys,
+    restoredFromLastGood: outcome === "restored",
+    exited,
+    stop: () => finish("SIGTERM"),
+    kill: () => finish("SIGKILL"),
+  };
+}

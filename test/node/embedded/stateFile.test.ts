@@ -1,0 +1,52 @@
+import fs from "node:fs";
+import path from "node:path";
+import { expect } from "chai";
+import fc from "fast-check";
+import { copyIfComplete, isCompleteJsonFile, JsonCompletenessCheck } from "../../../node/embedded/stateFile";
+import { tempDataDir } from "./voting";
+
+function complete(text: string): boolean {
+  const check = new JsonCompletenessCheck();
+  check.push(Buffer.from(text));
+  return check.complete();
+}
+
+describe("embedded chain: state file completeness", () => {
+  const dataDirs: string[] = [];
+  after(() => {
+    for (const dir of dataDirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("accepts a whole JSON object and rejects every cut-off prefix of it", () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), fc.nat(), (value, cut) => {
+        const text = JSON.stringify(value, null, cut % 2 === 0 ? undefined : 2);
+        expect(complete(text)).to.equal(true);
+        expect(complete(`${text}\n`)).to.equal(true);
+        expect(complete(text.slice(0, cut % text.length))).to.equal(false);
+      }),
+    );
+  });
+
+  it("rejects a tail after the object, an array at the top and mismatched brackets", () => {
+    expect(complete('{"a":1}{"b":2}')).to.equal(false);
+    expect(complete('{"a":1} x')).to.equal(false);
+    expect(complete("[1,2]")).to.equal(false);
+    expect(complete('{"a":[1}]')).to.equal(false);
+    expect(complete('{"a":"}\\"}"}')).to.equal(true);
+  });
+
+  it("copies a complete file atomically and refuses a cut-off one", async () => {
+    const dir = tempDataDir();
+    dataDirs.push(dir);
+    const source = path.join(dir, "state.json");
+    const target = path.join(dir, "state.last-good.json");
+    fs.writeFileSync(source, '{"blocks":[1,2,3]}');
+    expect(await copyIfComplete(source, target)).to.equal(true);
+    fs.writeFileSync(source, '{"blocks":[1,2,3,4');
+    expect(await copyIfComplete(source, target)).to.equal(false);
+    expect(fs.readFileSync(target, "utf8")).to.equal('{"blocks":[1,2,3]}');
+    expect(await isCompleteJsonFile(target)).to.equal(true);
+    expect(fs.readdirSync(dir).sort()).to.deep.equal(["state.json", "state.last-good.json"]);
+  });
+});
