@@ -22,6 +22,7 @@ contract BallotBox is IBallotBox, ParticipationPoints {
 
     uint256 private constant MAX_OPTIONS = 256;
     uint256 private constant MAX_OPTIONS_WITH_REVOTE = MAX_OPTIONS - BallotRecords.REVISION_BITS;
+    uint256 private constant INLINE_QUESTIONS = 4;
 
     enum Status {
         None,
@@ -30,10 +31,11 @@ contract BallotBox is IBallotBox, ParticipationPoints {
         Finalized
     }
 
-    /// @dev The first slot is all a ballot reads and writes of its poll besides `questions`.
+    /// @dev The first slot is all a ballot reads and writes of its poll; polls of up to four questions
+    /// keep their shapes there too, and longer ones in `questions`.
     struct Poll {
-        uint40 start;
-        uint40 end;
+        uint32 start;
+        uint32 end;
         uint32 ballots;
         uint32 points;
         uint16 totalOptions;
@@ -42,6 +44,7 @@ contract BallotBox is IBallotBox, ParticipationPoints {
         bool revote;
         bool cityWide;
         Status status;
+        uint64 inlineQuestions;
         uint256 questions;
         bytes32 contentHash;
         bytes32 finalRoot;
@@ -61,7 +64,7 @@ contract BallotBox is IBallotBox, ParticipationPoints {
 
     /// @inheritdoc IBallotBox
     function createPoll(PollParams calldata params) external onlyRole(POLL_ADMIN_ROLE) returns (uint256 pollId) {
-        if (params.start >= params.end || params.end <= block.timestamp) {
+        if (params.start >= params.end || params.end <= block.timestamp || params.end > type(uint32).max) {
             revert PollInvalidSchedule(params.start, params.end);
         }
         (uint256 questions, uint256 totalOptions) = _packQuestions(params.questions);
@@ -70,8 +73,8 @@ contract BallotBox is IBallotBox, ParticipationPoints {
 
         pollId = ++_pollCount;
         Poll storage p = _polls[pollId];
-        p.start = params.start;
-        p.end = params.end;
+        p.start = uint32(params.start);
+        p.end = uint32(params.end);
         p.points = params.points;
         p.totalOptions = uint16(totalOptions);
         p.recordShift = params.revote ? BallotRecords.shiftFor(BallotRecords.REVISION_BITS + totalOptions) : 0;
@@ -80,6 +83,7 @@ contract BallotBox is IBallotBox, ParticipationPoints {
         p.cityWide = params.districts.length == 0;
         p.status = Status.Scheduled;
         p.questions = questions;
+        if (params.questions.length <= INLINE_QUESTIONS) p.inlineQuestions = uint64(questions);
         p.contentHash = params.contentHash;
         p.uri = params.uri;
         for (uint256 i; i < params.districts.length; ++i) {
@@ -92,7 +96,7 @@ contract BallotBox is IBallotBox, ParticipationPoints {
     function closePoll(uint256 pollId) external onlyRole(POLL_ADMIN_ROLE) {
         Poll storage p = _polls[pollId];
         _requireState(p, pollId, PollState.Active);
-        p.end = uint40(block.timestamp);
+        p.end = uint32(block.timestamp);
         emit PollClosed(pollId, p.end);
     }
 
@@ -128,10 +132,8 @@ contract BallotBox is IBallotBox, ParticipationPoints {
         _requireState(p, pollId, PollState.Active);
 
         address voter = _recoverBallotSigner(pollId, choices, revision, signature);
-        (uint32 resident, Resident storage record) = _eligibleResident(p, pollId, voter);
-        if (!ChoiceCodec.isValid(p.questions, p.questionCount, choices)) {
-            revert BallotInvalidChoices(pollId, choices);
-        }
+        (uint32 resident, Voter storage record) = _eligibleVoter(p, pollId, voter);
+        _requireValidChoices(p, pollId, choices);
 
         {
             (bool first, uint256 previousChoices) = _recordBallot(p, pollId, resident, voter, choices, revision);
@@ -221,19 +223,25 @@ contract BallotBox is IBallotBox, ParticipationPoints {
         if (error != ECDSA.RecoverError.NoError) revert BallotInvalidSignature();
     }
 
-    /// @dev The signer's resident, if the key is active and its district is in the poll's scope.
-    function _eligibleResident(
+    /// @dev The signer's resident and key record, if the key is active and its district is in scope.
+    function _eligibleVoter(
         Poll storage p,
         uint256 pollId,
         address voter
-    ) private view returns (uint32 resident, Resident storage record) {
-        resident = _keyResidents[voter];
+    ) private view returns (uint32 resident, Voter storage record) {
+        record = _voters[voter];
+        resident = record.resident;
         if (resident == 0) revert BallotUnknownVoter(voter);
-        record = _residents[resident];
-        if (record.key != voter) revert BallotKeyRevoked(voter);
+        if (!record.active) revert BallotKeyRevoked(voter);
         if (!p.cityWide && !_scope[pollId][record.district]) {
             revert BallotNotInScope(pollId, voter, record.district);
         }
+    }
+
+    function _requireValidChoices(Poll storage p, uint256 pollId, uint256 choices) private view {
+        uint256 count = p.questionCount;
+        uint256 shapes = count <= INLINE_QUESTIONS ? p.inlineQuestions : p.questions;
+        if (!ChoiceCodec.isValid(shapes, count, choices)) revert BallotInvalidChoices(pollId, choices);
     }
 
     function _appendLeaf(

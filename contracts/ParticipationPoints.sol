@@ -7,7 +7,7 @@ import {IParticipationPoints} from "./interfaces/IParticipationPoints.sol";
 import {VoterRegistry} from "./VoterRegistry.sol";
 
 /// @title Participation points
-/// @notice Balances live in the resident's registry slot, which a ballot has already loaded, so
+/// @notice Balances live in the resident's voter-key slot, which a ballot has already loaded, so
 /// awarding points costs a ballot one warm write.
 abstract contract ParticipationPoints is IParticipationPoints, VoterRegistry, EIP712 {
     bytes32 public constant REWARDS_ROLE = keccak256("REWARDS_ROLE");
@@ -46,8 +46,10 @@ abstract contract ParticipationPoints is IParticipationPoints, VoterRegistry, EI
         uint256 nonce = _redemptionNonces[resident];
         bytes32 digest = _hashTypedDataV4(keccak256(abi.encode(REDEMPTION_TYPEHASH, rewardId, nonce)));
         (address signer, ECDSA.RecoverError error, ) = ECDSA.tryRecoverCalldata(digest, signature);
-        Resident storage record = _residents[resident];
-        if (error != ECDSA.RecoverError.NoError || signer == address(0) || signer != record.key) {
+        Voter storage record = _voters[signer];
+        if (
+            error != ECDSA.RecoverError.NoError || signer == address(0) || record.resident != resident || !record.active
+        ) {
             revert PointsInvalidConsent(signer);
         }
         uint64 cost = item.cost;
@@ -61,7 +63,7 @@ abstract contract ParticipationPoints is IParticipationPoints, VoterRegistry, EI
 
     /// @inheritdoc IParticipationPoints
     function pointsOf(uint32 resident) external view returns (uint64) {
-        return _residents[resident].points;
+        return _voters[_latestKeys[resident]].points;
     }
 
     /// @inheritdoc IParticipationPoints
@@ -81,7 +83,7 @@ abstract contract ParticipationPoints is IParticipationPoints, VoterRegistry, EI
     }
 
     /// @dev Points for a resident's first counted ballot in a poll.
-    function _award(Resident storage record, uint32 points) internal {
+    function _award(Voter storage record, uint32 points) internal {
         if (points != 0) record.points += points;
     }
 }

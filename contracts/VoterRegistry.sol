@@ -5,21 +5,24 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IVoterRegistry} from "./interfaces/IVoterRegistry.sol";
 
 /// @title Voter registry
-/// @notice Kept in the same deployment as the ballot box: a ballot reads the signer's record with two
-/// storage loads instead of an external call to another contract.
+/// @notice Kept in the same deployment as the ballot box, and keyed by voter key: a ballot learns the
+/// signer's resident, district, whether the key is active, and the resident's points from one storage
+/// slot, instead of an external call and several loads.
 abstract contract VoterRegistry is IVoterRegistry, AccessControl {
     bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
 
-    /// @dev One slot: what a ballot needs to know about its resident, plus the points it may award.
-    struct Resident {
-        address key;
+    /// @dev One slot per key. The resident's points live in their latest key's slot and move with it.
+    struct Voter {
+        uint32 resident;
         uint32 district;
+        bool active;
         uint64 points;
     }
 
     mapping(bytes32 residentId => uint32 resident) private _residentIds;
-    mapping(address key => uint32 resident) internal _keyResidents;
-    mapping(uint32 resident => Resident) internal _residents;
+    mapping(address key => Voter) internal _voters;
+    /// @dev The resident's latest key, active or revoked.
+    mapping(uint32 resident => address key) internal _latestKeys;
     uint32 private _residentCount;
 
     /// @inheritdoc IVoterRegistry
@@ -35,15 +38,28 @@ abstract contract VoterRegistry is IVoterRegistry, AccessControl {
             resident = ++_residentCount;
             _residentIds[residentId] = resident;
         }
-        Resident storage record = _residents[resident];
-        uint32 holder = _keyResidents[key];
-        if (holder != 0 && !(holder == resident && record.key == key)) revert RegistryKeyTaken(key, holder);
+        Voter storage record = _voters[key];
+        address previous = _latestKeys[resident];
+        if (record.resident != 0) {
+            // Only the resident's own active key may be enrolled again, to move district.
+            if (previous != key || !record.active) revert RegistryKeyTaken(key, record.resident);
+            record.district = district;
+            emit VoterEnrolled(residentId, resident, key, district);
+            return resident;
+        }
 
-        address previous = record.key;
-        _keyResidents[key] = resident;
-        record.key = key;
-        record.district = district;
-        if (previous != address(0) && previous != key) emit VoterRevoked(resident, previous);
+        uint64 points;
+        if (previous != address(0)) {
+            Voter storage old = _voters[previous];
+            points = old.points;
+            old.points = 0;
+            if (old.active) {
+                old.active = false;
+                emit VoterRevoked(resident, previous);
+            }
+        }
+        _voters[key] = Voter({resident: resident, district: district, active: true, points: points});
+        _latestKeys[resident] = key;
         emit VoterEnrolled(residentId, resident, key, district);
     }
 
@@ -51,10 +67,10 @@ abstract contract VoterRegistry is IVoterRegistry, AccessControl {
     function revoke(bytes32 residentId) external onlyRole(REGISTRAR_ROLE) {
         uint32 resident = _residentIds[residentId];
         if (resident == 0) revert RegistryUnknownResident(residentId);
-        Resident storage record = _residents[resident];
-        address key = record.key;
-        if (key == address(0)) revert RegistryNoActiveKey(residentId);
-        record.key = address(0);
+        address key = _latestKeys[resident];
+        Voter storage record = _voters[key];
+        if (!record.active) revert RegistryNoActiveKey(residentId);
+        record.active = false;
         emit VoterRevoked(resident, key);
     }
 
@@ -65,15 +81,15 @@ abstract contract VoterRegistry is IVoterRegistry, AccessControl {
 
     /// @inheritdoc IVoterRegistry
     function voter(address key) external view returns (uint32 resident, uint32 district, bool active) {
-        resident = _keyResidents[key];
-        Resident storage record = _residents[resident];
-        return (resident, record.district, resident != 0 && record.key == key);
+        Voter storage record = _voters[key];
+        return (record.resident, record.district, record.active);
     }
 
     /// @inheritdoc IVoterRegistry
     function residentKey(uint32 resident) external view returns (address key, uint32 district) {
-        Resident storage record = _residents[resident];
-        return (record.key, record.district);
+        address latest = _latestKeys[resident];
+        Voter storage record = _voters[latest];
+        return (record.active ? latest : address(0), record.district);
     }
 
     /// @inheritdoc IVoterRegistry

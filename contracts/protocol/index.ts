@@ -9,3 +9,4 @@ export * from "./tally";
 export * from "./contract";
 export * from "./deployment";
 export * from "./pollContent";
+export * from "./enrolment";
