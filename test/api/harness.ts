@@ -118,8 +118,12 @@ export async function createPoll(
     revote: options.revote ?? false,
     points: options.points ?? 10,
   });
-  await tx.wait();
-  return Number(await stack.staff.pollCount());
+  const receipt = await tx.wait();
+  for (const log of receipt?.logs ?? []) {
+    const parsed = stack.staff.interface.parseLog(log);
+    if (parsed?.name === "PollCreated") return Number(parsed.args[0]);
+  }
+  throw new Error("createPoll emitted no PollCreated event");
 }
 
 /** Enrols a fresh voter key directly through the registrar (the enrolment route does this for residents). */

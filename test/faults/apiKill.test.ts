@@ -1,0 +1,133 @@
+import { expect } from "chai";
+import { BALLOT_CAST_TOPIC, ballotLeaf, parseBallotCast } from "../../contracts/protocol";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { pickFreePort } from "../../node/embedded/ports";
+import { createPoll, enrolVoter, eventually, signedBallot, startStack } from "../api/harness";
+import type { Stack } from "../api/harness";
+import { spawnApi } from "./apiProcess";
+
+interface Answer {
+  ballotId?: string;
+  status?: string;
+}
+
+async function post(url: string, body: unknown): Promise<{ status: number; body: Answer } | null> {
+  try {
+    const res = await fetch(`${url}/api/ballots`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as Answer };
+  } catch {
+    return null; // the API died mid-request: no answer, so no promise was made
+  }
+}
+
+async function countedLeaves(stack: Stack): Promise<Map<string, number>> {
+  const logs = await stack.provider.getLogs({
+    address: stack.deployment.ballotBox,
+    topics: [BALLOT_CAST_TOPIC],
+    fromBlock: stack.deployment.deployedBlock,
+  });
+  const counted = new Map<string, number>();
+  for (const log of logs) {
+    const leaf = ballotLeaf(parseBallotCast(log));
+    counted.set(leaf, (counted.get(leaf) ?? 0) + 1);
+  }
+  return counted;
+}
+
+async function countBallots(stack: Stack): Promise<number> {
+  return (await countedLeaves(stack)).size;
+}
+
+describe("API killed with ballots in flight", function () {
+  this.timeout(240_000);
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack({ withApi: false });
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+
+  it("puts every ballot it accepted on-chain exactly once after a SIGKILL and restart", async () => {
+    // 12 voters in 12 polls give 144 ballots; set up in parallel, since each transaction waits a block.
+    const [polls, voters] = await Promise.all([
+      Promise.all(Array.from({ length: 12 }, () => createPoll(stack))),
+      Promise.all(Array.from({ length: 12 }, () => enrolVoter(stack))),
+    ]);
+    const bodies = await Promise.all(
+      polls.flatMap((p) => voters.map((v) => signedBallot(stack, v, { pollId: BigInt(p), choices: 1n, revision: 1n }))),
+    );
+
+    const env = Object.fromEntries(
+      Object.entries({
+        VECHE_DATA_DIR: stack.config.dataDir,
+        DEPLOYMENTS_DIR: stack.config.deploymentsDir,
+        CHAIN_RPC_URL: stack.config.rpcUrl,
+        RELAYER_KEYS: stack.config.relayerKeys.join(","),
+        STAFF_API_TOKEN: "staff-token-for-tests-0123456789",
+        RESIDENT_ID_PEPPER: "pepper-for-tests-0123456789",
+      }),
+    );
+    const port = await pickFreePort("127.0.0.1");
+    const first = await spawnApi(env, port);
+
+    const accepted = new Set<string>();
+    const send = async (body: unknown) => {
+      const answer = await post(first.url, body);
+      if (answer && answer.status === 202 && answer.body.ballotId) accepted.add(answer.body.ballotId);
+    };
+    // A trickle until ballots are being mined, then a burst, killed half-way: some ballots are
+    // mined, some sent, some only accepted when the process dies.
+    const trickle = bodies.slice(0, 48);
+    const burst = bodies.slice(48);
+    for (const body of trickle) {
+      await send(body);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await eventually(async () => ((await countBallots(stack)) > 0 ? true : null), 30_000, "a mined ballot");
+    const acceptedBeforeBurst = accepted.size;
+    const sending = burst.map(send);
+    await eventually(async () => (accepted.size >= acceptedBeforeBurst + 10 ? true : null), 30_000, "10 burst ballots");
+    await first.kill();
+    await Promise.all(sending);
+    const acceptedBeforeKill = accepted.size;
+    expect(acceptedBeforeKill).to.be.lessThan(bodies.length);
+    const onChainAtKill = await countBallots(stack);
+    const db = new Database(path.join(stack.config.dataDir, "api.sqlite"), { readonly: true });
+    const inFlight =
+      db.prepare<[], { c: number }>("SELECT COUNT(*) AS c FROM ballots WHERE status IN ('accepted', 'sent')").get()
+        ?.c ?? 0;
+    db.close();
+    // The kill must catch ballots between "accepted" and "mined", or the test proves nothing.
+    expect(inFlight).to.be.greaterThan(0);
+
+    const second = await spawnApi(env, port);
+    try {
+      for (const id of accepted) {
+        await eventually(
+          async () => {
+            const res = await fetch(`${second.url}/api/ballots/${id}`);
+            const body = (await res.json()) as Answer;
+            return body.status === "mined" ? true : null;
+          },
+          60_000,
+          `ballot ${id} mined`,
+        );
+      }
+    } finally {
+      await second.stop();
+    }
+
+    const counted = await countedLeaves(stack);
+    for (const id of accepted) expect(counted.get(id), `ballot ${id}`).to.equal(1);
+    for (const [leaf, n] of counted) expect(n, `leaf ${leaf} counted once`).to.equal(1);
+    console.log(
+      `      accepted ${accepted.size}, on-chain at the kill ${onChainAtKill}, in the outbox unmined at the kill ${inFlight}, on-chain after restart ${counted.size}, each once`,
+    );
+  });
+});
