@@ -92,7 +92,7 @@ describe("API killed with ballots in flight", function () {
     await eventually(async () => ((await countBallots(stack)) > 0 ? true : null), 30_000, "a mined ballot");
     const acceptedBeforeBurst = accepted.size;
     const sending = burst.map(send);
-    await eventually(async () => (accepted.size >= acceptedBeforeBurst + 10 ? true : null), 30_000, "10 burst ballots");
+    await eventually(() => (accepted.size >= acceptedBeforeBurst + 10 ? true : null), 30_000, "10 burst ballots");
     await first.kill();
     await Promise.all(sending);
     const acceptedBeforeKill = accepted.size;
