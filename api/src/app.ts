@@ -17,14 +17,35 @@ import { migrate, openDatabase } from "./store/database";
 import { indexerMigrations } from "./indexer/schema";
 import { ChainFollower } from "./indexer/follower";
 import { ChainState } from "./indexer/chainState";
+import { PollTrees } from "./indexer/pollTrees";
+import { ResultsService } from "./results/service";
+import { resultRoutes } from "./results/routes";
 import { ballotMigrations } from "./ballots/schema";
 import { OutboxStore } from "./ballots/store";
 import { Relayer, defaultRelayerOptions } from "./ballots/relayer";
 import { BallotService } from "./ballots/service";
+import { MinedNotifier } from "./ballots/notifier";
 import { ballotRoutes } from "./ballots/routes";
 import { PollService } from "./polls/service";
 import { pollRoutes } from "./polls/routes";
 import { healthRoutes } from "./health/routes";
+import { residentMigrations } from "./residents/schema";
+import { SqliteResidentStore } from "./residents/store";
+import { ResidentService } from "./residents/service";
+import { residentRoutes } from "./residents/routes";
+import { authMigrations } from "./auth/schema";
+import { SqliteSessionStore } from "./auth/store";
+import { AuthService } from "./auth/service";
+import { authRoutes } from "./auth/routes";
+import { signInRateLimit } from "./auth/rateLimit";
+import { keyMigrations } from "./keys/schema";
+import { SqliteVoterKeyStore } from "./keys/store";
+import { VoterKeyService } from "./keys/service";
+import { SerialSender } from "./keys/transactions";
+import { keyRoutes } from "./keys/routes";
+import { PointsService } from "./points/service";
+import { pointsRoutes } from "./points/routes";
+import { myPollRoutes } from "./polls/myPolls";
 import { Metrics } from "./metrics";
 import { mountRoutes, route } from "./http/route";
 import type { Authenticators, RouteSpec } from "./http/route";
@@ -41,7 +62,7 @@ export interface VecheApp {
 export function createApp(config: Config, options: { logger?: Logger } = {}): VecheApp {
   const log = options.logger ?? pino({ level: config.logLevel });
   const db = openDatabase(path.join(config.dataDir, "api.sqlite"));
-  migrate(db, [...indexerMigrations, ...ballotMigrations]);
+  migrate(db, [...indexerMigrations, ...ballotMigrations, ...residentMigrations, ...authMigrations, ...keyMigrations]);
 
   const metrics = new Metrics();
   const chain = connectChain(config);
@@ -54,7 +75,10 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
   });
   const ctx: AppContext = { config, log, db, chain, follower, state, outbox, relayer, metrics };
 
+  const notifier = new MinedNotifier();
   follower.addListener(state);
+  const trees = new PollTrees(db, follower.store);
+  follower.addListener(trees);
   follower.addListener({
     inTransaction: (batch) => {
       const ballots = batch.events.filter((e) => e.kind === "ballot");
@@ -69,12 +93,45 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
       }
       metrics.ballotsMined.inc(outbox.markMined(ballots, now));
     },
+    afterCommit: (batch) => notifier.mined(batch.events.flatMap((e) => (e.kind === "ballot" ? [e.leaf] : []))),
   });
 
   const ballots = new BallotService(chain, state, outbox, metrics, () => relayer.notify());
   const polls = new PollService(chain, state);
 
-  const specs: RouteSpec[] = [...healthRoutes(ctx), ...pollRoutes(polls), ...ballotRoutes(ballots)];
+  const keyStore = new SqliteVoterKeyStore(db);
+  const residents = new ResidentService(new SqliteResidentStore(db), config.residentPepper, () =>
+    keyStore.residentsWithActiveKey(),
+  );
+  const authService = new AuthService(residents, new SqliteSessionStore(db), {
+    sessionTtlSeconds: config.sessionTtlSeconds,
+    lockoutSeconds: config.lockoutSeconds,
+  });
+  const keys = new VoterKeyService(
+    chain,
+    residents,
+    keyStore,
+    chain.registrar ? new SerialSender(chain.registrar) : null,
+    log.child({ part: "keys" }),
+  );
+  const points = new PointsService(
+    chain,
+    keys,
+    chain.rewards ? new SerialSender(chain.rewards) : null,
+    log.child({ part: "points" }),
+  );
+
+  const specs: RouteSpec[] = [
+    ...healthRoutes(ctx),
+    ...pollRoutes(polls),
+    ...resultRoutes(new ResultsService(chain, state, follower, trees)),
+    ...ballotRoutes(ballots, notifier),
+    ...residentRoutes(residents),
+    ...authRoutes(authService),
+    ...keyRoutes(residents, keys),
+    ...myPollRoutes({ polls, residents, keys, outbox }),
+    ...pointsRoutes(points),
+  ];
   const docs = openApiDocument(specs, "0.1.0");
   specs.push(
     route({
@@ -88,7 +145,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
   );
 
   const auth: Authenticators = {
-    resident: () => null,
+    resident: (token) => authService.session(token),
     staff: (token) => safeEqual(token, config.staffToken),
   };
 
@@ -107,7 +164,20 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
       autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/metrics" },
     }),
   );
-  app.use(helmet());
+  // The web client reads the chain's JSON-RPC itself (recounts, receipt checks): allow that origin.
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: { "connect-src": ["'self'", new URL(config.publicRpcUrl).origin] } },
+    }),
+  );
+  app.use("/api/auth", signInRateLimit(config.authRateLimitPerMinute));
+  // A register import of 5000 rows needs more than 32 kB; only staff get the larger limit.
+  const importJson = express.json({ limit: "4mb", strict: true });
+  app.use("/api/admin/residents", (req, res, next) => {
+    const token = /^Bearer (.+)$/.exec(req.get("authorization") ?? "")?.[1];
+    if (token && safeEqual(token, config.staffToken)) importJson(req, res, next);
+    else next();
+  });
   app.use(express.json({ limit: "32kb", strict: true }));
   const router = express.Router();
   mountRoutes(router, specs, auth);
@@ -130,9 +200,11 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
       else log.warn("no relayer keys: ballots will be accepted but not sent");
     },
     async stop() {
+      notifier.releaseAll();
       await relayer.stop();
       await follower.stop();
       chain.provider.destroy();
+      chain.rpc.close();
       db.close();
     },
   };

@@ -42,6 +42,8 @@ export const configSchema = z.object({
     .int()
     .positive()
     .default(15 * 60),
+  /** Requests per minute one IP address may make to /api/auth (sign-in, activation, sign-out). */
+  AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(30),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** The built web client to serve at /, if any. */
   CLIENT_DIR: z.string().optional(),
@@ -66,6 +68,7 @@ export interface Config {
   residentPepper: string | undefined;
   sessionTtlSeconds: number;
   lockoutSeconds: number;
+  authRateLimitPerMinute: number;
   logLevel: string;
   clientDir: string | undefined;
   relayerMaxInFlight: number;
@@ -98,6 +101,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     residentPepper: c.RESIDENT_ID_PEPPER,
     sessionTtlSeconds: c.SESSION_TTL_SECONDS,
     lockoutSeconds: c.LOCKOUT_SECONDS,
+    authRateLimitPerMinute: c.AUTH_RATE_LIMIT_PER_MINUTE,
     logLevel: c.LOG_LEVEL,
     clientDir: c.CLIENT_DIR,
     relayerMaxInFlight: c.RELAYER_MAX_IN_FLIGHT,

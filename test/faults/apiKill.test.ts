@@ -5,7 +5,7 @@ import Database from "better-sqlite3";
 import { pickFreePort } from "../../node/embedded/ports";
 import { createPoll, enrolVoter, eventually, signedBallot, startStack } from "../api/harness";
 import type { Stack } from "../api/harness";
-import { spawnApi } from "./apiProcess";
+import { spawnApi } from "../../scripts/lib/apiProcess";
 
 interface Answer {
   ballotId?: string;

@@ -5,12 +5,13 @@
  * ends what the contract refused. The contract's revision rule makes any re-send harmless: a ballot
  * can be counted once at most.
  */
-import { Transaction, keccak256 } from "ethers";
+import { Transaction } from "ethers";
 import type { Wallet } from "ethers";
 import type { Logger } from "pino";
-import { ballotBoxInterface, decodeRevert } from "../../../contracts/protocol";
+import { decodeRevert } from "../../../contracts/protocol";
 import type { Chain } from "../chain/chain";
 import type { Metrics } from "../metrics";
+import { encodeCastBallot, signLegacyTx } from "../crypto/native";
 import type { OutboxBallot, OutboxStore, SentBallot } from "./store";
 
 export interface RelayerOptions {
@@ -36,6 +37,7 @@ export const defaultRelayerOptions: RelayerOptions = {
 
 interface Account {
   wallet: Wallet;
+  privateKey: Buffer;
   address: string;
   nonce: number;
   inFlight: number;
@@ -75,7 +77,8 @@ export class Relayer {
         const address = await wallet.getAddress();
         const pending = await this.chain.provider.getTransactionCount(address, "pending");
         const recorded = open.filter((b) => b.relayer === address && b.nonce !== null).map((b) => (b.nonce ?? 0) + 1);
-        return { wallet, address, nonce: Math.max(pending, ...recorded), inFlight: 0 };
+        const privateKey = Buffer.from(wallet.privateKey.slice(2), "hex");
+        return { wallet, privateKey, address, nonce: Math.max(pending, ...recorded), inFlight: 0 };
       }),
     );
     for (const b of open) {
@@ -157,7 +160,7 @@ export class Relayer {
       for (const ballot of ballots) {
         const account = this.pickAccount();
         if (!account) break;
-        sent.push(await this.sign(account, ballot, account.nonce++, this.gasPrice));
+        sent.push(this.sign(account, ballot, account.nonce++, this.gasPrice));
         account.inFlight++;
       }
       if (sent.length === 0) return;
@@ -167,23 +170,25 @@ export class Relayer {
     }
   }
 
-  private async sign(account: Account, ballot: OutboxBallot, nonce: number, gasPrice: bigint): Promise<SentBallot> {
-    const data = ballotBoxInterface.encodeFunctionData("castBallot", [
-      ballot.pollId,
+  private sign(account: Account, ballot: OutboxBallot, nonce: number, gasPrice: bigint): SentBallot {
+    const data = encodeCastBallot(
+      BigInt(ballot.pollId),
       ballot.choices,
-      ballot.revision,
-      ballot.signature,
-    ]);
-    const rawTx = await account.wallet.signTransaction({
-      type: 0,
-      to: this.chain.deployment.ballotBox,
-      data,
-      nonce,
-      gasLimit: this.options.gasLimit,
-      gasPrice,
-      chainId: this.chain.chainId,
-    });
-    return { id: ballot.id, relayer: account.address, nonce, txHash: keccak256(rawTx), rawTx };
+      BigInt(ballot.revision),
+      Buffer.from(ballot.signature.slice(2), "hex"),
+    );
+    const { raw: rawTx, hash } = signLegacyTx(
+      {
+        nonce,
+        gasPrice,
+        gasLimit: this.options.gasLimit,
+        to: this.chain.deployment.ballotBox,
+        data,
+        chainId: this.chain.chainId,
+      },
+      account.privateKey,
+    );
+    return { id: ballot.id, relayer: account.address, nonce, txHash: hash, rawTx };
   }
 
   private async broadcast(sent: readonly SentBallot[]): Promise<void> {
@@ -227,7 +232,7 @@ export class Relayer {
       }
       const known = await provider.getTransaction(b.txHash);
       if (!known) rebroadcast.push(sent);
-      else if ((b.sentAt ?? now) <= now - this.options.bumpAfterMs) rebroadcast.push(await this.bump(b, sent));
+      else if ((b.sentAt ?? now) <= now - this.options.bumpAfterMs) rebroadcast.push(this.bump(b, sent));
     }
     if (requeue.length > 0) {
       this.outbox.requeue(requeue);
@@ -244,7 +249,7 @@ export class Relayer {
   }
 
   /** Replaces a stuck transaction with the same nonce and a higher fee. */
-  private async bump(ballot: OutboxBallot, sent: SentBallot): Promise<SentBallot> {
+  private bump(ballot: OutboxBallot, sent: SentBallot): SentBallot {
     const account = this.accounts.find((a) => a.address === sent.relayer);
     const previous = Transaction.from(sent.rawTx).gasPrice ?? this.gasPrice;
     const price = [previous + previous / 5n + 1n, this.gasPrice].reduce((a, b) => (a > b ? a : b));

@@ -3,6 +3,7 @@ import { route } from "../http/route";
 import type { RouteSpec } from "../http/route";
 import type { OutboxBallot } from "./store";
 import type { BallotService } from "./service";
+import type { MinedNotifier } from "./notifier";
 
 const uint = z
   .union([z.string().regex(/^(0x[0-9a-fA-F]{1,64}|[0-9]{1,78})$/), z.number().int().nonnegative()])
@@ -16,6 +17,9 @@ export const ballotBody = z.strictObject({
 });
 
 const ballotParams = z.strictObject({ ballotId: z.string().max(80) });
+const ballotQuery = z.strictObject({
+  wait: z.coerce.number().int().min(0).max(30).optional().describe("Seconds to wait for the receipt before answering"),
+});
 
 export function ballotView(b: OutboxBallot) {
   return {
@@ -34,7 +38,7 @@ export function ballotView(b: OutboxBallot) {
   };
 }
 
-export function ballotRoutes(service: BallotService): RouteSpec[] {
+export function ballotRoutes(service: BallotService, notifier: MinedNotifier): RouteSpec[] {
   return [
     route({
       method: "post",
@@ -67,11 +71,20 @@ export function ballotRoutes(service: BallotService): RouteSpec[] {
       method: "get",
       path: "/api/ballots/:ballotId",
       tag: "ballots",
-      summary: "A ballot's status and, once mined, its receipt",
+      summary: "A ballot's status and, once mined, its receipt; ?wait=N holds the answer up to N s for it",
       access: "public",
       params: ballotParams,
+      query: ballotQuery,
       errors: ["BALLOT_NOT_FOUND"],
-      handler: ({ params }) => ({ body: ballotView(service.get(params.ballotId.toLowerCase())) }),
+      handler: async ({ params, query }) => {
+        const id = params.ballotId.toLowerCase();
+        const ballot = service.get(id);
+        if (ballot.status === "mined" || !query.wait || ballot.status === "failed" || ballot.status === "superseded") {
+          return { body: ballotView(ballot) };
+        }
+        await notifier.wait(id, query.wait * 1000);
+        return { body: ballotView(service.get(id)) };
+      },
     }),
   ];
 }

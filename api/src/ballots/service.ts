@@ -2,12 +2,13 @@
  * Ballot intake: every check the contract will make, done cheaply before the API promises anything,
  * then a durable write to the outbox. Writes from concurrent requests are committed together.
  */
-import { ballotLeaf, isValidChoices, recoverBallotSigner } from "../../../contracts/protocol";
+import { isValidChoices } from "../../../contracts/protocol";
 import type { SignedBallot } from "../../../contracts/protocol";
 import type { Chain } from "../chain/chain";
 import { AppError, badRequest, conflict, forbidden, notFound } from "../errors";
 import { ChainState } from "../indexer/chainState";
 import type { Metrics } from "../metrics";
+import { BallotDigester, ballotLeafNative, recoverAddress } from "../crypto/native";
 import type { NewBallot, OutboxBallot, OutboxStore } from "./store";
 
 const MAX_REVISION = 0xffff;
@@ -30,6 +31,7 @@ export class BallotService {
   /** Highest revision accepted per poll and resident, so racing submissions cannot both pass. */
   private readonly reserved = new Map<string, number>();
   private queue: Waiting[] = [];
+  private readonly digester: BallotDigester;
   private flushing = false;
 
   constructor(
@@ -39,7 +41,9 @@ export class BallotService {
     private readonly metrics: Metrics,
     private readonly onAccepted: () => void,
     private readonly nowSeconds: () => number = () => Math.floor(Date.now() / 1000),
-  ) {}
+  ) {
+    this.digester = new BallotDigester(chain.domain);
+  }
 
   async submit(ballot: SignedBallot): Promise<Accepted> {
     try {
@@ -58,7 +62,7 @@ export class BallotService {
 
   private async check(ballot: SignedBallot): Promise<Accepted> {
     const voter = this.signer(ballot);
-    const id = ballotLeaf({ ...ballot, voter });
+    const id = ballotLeafNative(ballot.pollId, voter, ballot.choices, ballot.revision);
     const existing = this.outbox.get(id);
     if (existing) return { ballotId: id, status: existing.status, duplicate: true };
 
@@ -139,11 +143,10 @@ export class BallotService {
       BigInt(`0x${sig.slice(66, 130)}`) <= SECP256K1_HALF_N &&
       ["1b", "1c"].includes(sig.slice(130, 132).toLowerCase());
     if (!canonical) throw badRequest("BALLOT_INVALID_SIGNATURE", "the signature is malformed or not canonical");
-    try {
-      return recoverBallotSigner(this.chain.domain, ballot);
-    } catch {
-      throw badRequest("BALLOT_INVALID_SIGNATURE", "the signature is malformed or not canonical");
-    }
+    const digest = this.digester.digest(ballot.pollId, ballot.choices, ballot.revision);
+    const signer = recoverAddress(digest, Buffer.from(sig.slice(2), "hex"));
+    if (!signer) throw badRequest("BALLOT_INVALID_SIGNATURE", "the signature is malformed or not canonical");
+    return signer;
   }
 
   /** Resolves once the ballot is on disk, committed together with others that arrived meanwhile. */

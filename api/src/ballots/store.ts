@@ -1,4 +1,5 @@
 /** The outbox's SQLite store. Every status change is one statement or one transaction. */
+import { durably } from "../store/database";
 import type { Db } from "../store/database";
 
 export type BallotStatus = "accepted" | "sent" | "mined" | "superseded" | "failed";
@@ -92,6 +93,9 @@ export class OutboxStore {
   private readonly byId;
   private readonly sent;
   private readonly mined;
+  private readonly acceptedStmt;
+  private readonly inFlightStmt;
+  private readonly pendingRevisionStmt;
 
   constructor(private readonly db: Db) {
     this.insert = db.prepare(
@@ -103,6 +107,13 @@ export class OutboxStore {
       `UPDATE ballots SET status = 'sent', relayer = ?, nonce = ?, tx_hash = ?, raw_tx = ?, sent_at = ?, attempts = attempts + 1
        WHERE id = ? AND status IN ('accepted', 'sent')`,
     );
+    this.acceptedStmt = db.prepare<[number], Row>(
+      "SELECT * FROM ballots WHERE status = 'accepted' ORDER BY seq LIMIT ?",
+    );
+    this.inFlightStmt = db.prepare<[], Row>("SELECT * FROM ballots WHERE status = 'sent' ORDER BY seq");
+    this.pendingRevisionStmt = db.prepare<[number, number], { r: number | null }>(
+      "SELECT MAX(revision) AS r FROM ballots WHERE poll_id = ? AND resident = ? AND status IN ('accepted', 'sent', 'mined')",
+    );
     this.mined = db.prepare(
       `UPDATE ballots SET status = 'mined', leaf_index = ?, block = ?, tx_hash = ?, raw_tx = NULL, error_code = NULL, final_at = ?
        WHERE id = ? AND status != 'mined'`,
@@ -111,11 +122,12 @@ export class OutboxStore {
 
   /** Stores new ballots in one transaction; a ballot already stored is left as it is. */
   addAll(ballots: readonly NewBallot[], now: number): void {
-    this.db.transaction(() => {
+    // The API answers "accepted" only after this returns, so it must reach the disk.
+    durably(this.db, () => {
       for (const b of ballots) {
         this.insert.run(b.id, b.pollId, b.voter, b.resident, b.choices.toString(), b.revision, b.signature, now);
       }
-    })();
+    });
   }
 
   get(id: string): OutboxBallot | null {
@@ -125,15 +137,12 @@ export class OutboxStore {
 
   /** Accepted ballots not yet handed to a relayer, oldest first. */
   accepted(limit: number): OutboxBallot[] {
-    return this.db
-      .prepare<[number], Row>("SELECT * FROM ballots WHERE status = 'accepted' ORDER BY seq LIMIT ?")
-      .all(limit)
-      .map(toBallot);
+    return this.acceptedStmt.all(limit).map(toBallot);
   }
 
   /** Ballots sent but not yet seen on-chain. */
   inFlight(): OutboxBallot[] {
-    return this.db.prepare<[], Row>("SELECT * FROM ballots WHERE status = 'sent' ORDER BY seq").all().map(toBallot);
+    return this.inFlightStmt.all().map(toBallot);
   }
 
   /** Records transactions before they are broadcast, so a crash can only leave them to re-send. */
@@ -174,12 +183,33 @@ export class OutboxStore {
 
   /** Highest revision the resident has waiting in the outbox for the poll. */
   pendingRevision(pollId: number, resident: number): number {
-    const row = this.db
-      .prepare<[number, number], { r: number | null }>(
-        "SELECT MAX(revision) AS r FROM ballots WHERE poll_id = ? AND resident = ? AND status IN ('accepted', 'sent', 'mined')",
-      )
-      .get(pollId, resident);
+    const row = this.pendingRevisionStmt.get(pollId, resident);
     return row?.r ?? 0;
+  }
+
+  /**
+   * The resident's latest ballot in each of the polls that has one here: the highest revision that can
+   * still count, or else the highest revision refused.
+   */
+  myBallots(pollIds: readonly number[], resident: number): Map<number, OutboxBallot> {
+    const mine = new Map<number, OutboxBallot>();
+    const rank = (b: OutboxBallot) => (b.status === "failed" || b.status === "superseded" ? 0 : 1);
+    for (let i = 0; i < pollIds.length; i += 500) {
+      const chunk = pollIds.slice(i, i + 500);
+      const rows = this.db
+        .prepare<number[], Row>(
+          `SELECT * FROM ballots WHERE resident = ? AND poll_id IN (${chunk.map(() => "?").join(",")})`,
+        )
+        .all(resident, ...chunk)
+        .map(toBallot);
+      for (const b of rows) {
+        const best = mine.get(b.pollId);
+        if (!best || rank(b) > rank(best) || (rank(b) === rank(best) && b.revision > best.revision)) {
+          mine.set(b.pollId, b);
+        }
+      }
+    }
+    return mine;
   }
 
   countsByStatus(): Record<BallotStatus, number> {

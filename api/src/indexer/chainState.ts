@@ -32,8 +32,17 @@ export class ChainState implements FollowerListener {
       if (e.kind === "ballot") {
         const key = revisionKey(e.pollId, e.resident);
         if ((this.revisions.get(key) ?? 0) < e.revision) this.revisions.set(key, e.revision);
-      } else if (e.kind === "voterEnrolled" || e.kind === "voterRevoked") {
-        this.reloadVoters();
+      } else if (e.kind === "voterEnrolled") {
+        this.voters.set(e.key.toLowerCase(), {
+          key: e.key,
+          resident: e.resident,
+          residentHash: e.residentHash,
+          district: e.district,
+          active: true,
+        });
+      } else if (e.kind === "voterRevoked") {
+        const known = this.voters.get(e.key.toLowerCase());
+        if (known) known.active = false;
       } else {
         if ("pollId" in e || e.kind === "pollCreated") this.reloadPolls();
       }
@@ -81,10 +90,6 @@ export class ChainState implements FollowerListener {
     if (nowSeconds < poll.start) return "Pending";
     if (nowSeconds < poll.end) return "Active";
     return "Closed";
-  }
-
-  private reloadVoters(): void {
-    this.voters = new Map(this.store.voters().map((v) => [v.key.toLowerCase(), v]));
   }
 
   private reloadPolls(): void {

@@ -104,8 +104,8 @@ export class ChainFollower {
 
   /** Indexes one range; true when the head is reached. */
   private async step(): Promise<boolean> {
-    const provider = this.chain.provider;
-    this.chainHead = Number(await provider.send("eth_blockNumber", []));
+    const rpc = this.chain.rpc;
+    this.chainHead = Number(await rpc.call<string>("eth_blockNumber", []));
     const cursor = this.store.cursor();
     const from = (cursor?.block ?? this.chain.deployment.deployedBlock - 1) + 1;
     if (from > this.chainHead) return true;
@@ -116,10 +116,10 @@ export class ChainFollower {
     }
     const to = Math.min(this.chainHead, from + this.options.maxRange - 1);
     const [logs, toBlock] = await Promise.all([
-      provider.send("eth_getLogs", [
+      rpc.call<RawLog[]>("eth_getLogs", [
         { address: this.chain.deployment.ballotBox, fromBlock: hex(from), toBlock: hex(to) },
-      ]) as Promise<RawLog[]>,
-      provider.send("eth_getBlockByNumber", [hex(to), false]) as Promise<RawBlock | null>,
+      ]),
+      rpc.call<RawBlock | null>("eth_getBlockByNumber", [hex(to), false]),
     ]);
     if (!toBlock) return false;
     const events = logs.map(decodeLog).filter((e): e is ChainEvent => e !== null);
@@ -139,10 +139,7 @@ export class ChainFollower {
   }
 
   private async sameBlock(cursor: Cursor): Promise<boolean> {
-    const block = (await this.chain.provider.send("eth_getBlockByNumber", [
-      hex(cursor.block),
-      false,
-    ])) as RawBlock | null;
+    const block = await this.chain.rpc.call<RawBlock | null>("eth_getBlockByNumber", [hex(cursor.block), false]);
     return block !== null && block.hash === cursor.blockHash;
   }
 
@@ -153,7 +150,7 @@ export class ChainFollower {
     for (; block > floor; block--) {
       const stored = this.store.blockHash(block);
       if (stored === null) continue;
-      const onChain = (await this.chain.provider.send("eth_getBlockByNumber", [hex(block), false])) as RawBlock | null;
+      const onChain = await this.chain.rpc.call<RawBlock | null>("eth_getBlockByNumber", [hex(block), false]);
       if (onChain?.hash === stored) break;
     }
     const keep = Math.max(block, floor);
@@ -169,10 +166,13 @@ export class ChainFollower {
     const blocks = new Map<number, { hash: string; time: number }>();
     blocks.set(Number(last.number), { hash: last.hash, time: Number(last.timestamp) });
     const missing = [...new Set(events.map((e) => e.block))].filter((n) => !blocks.has(n));
-    const fetched = await Promise.all(
-      missing.map((n) => this.chain.provider.send("eth_getBlockByNumber", [hex(n), false]) as Promise<RawBlock | null>),
+    const fetched = await this.chain.rpc.batch<RawBlock | null>(
+      missing.map((n) => ({ method: "eth_getBlockByNumber", params: [hex(n), false] })),
     );
-    for (const b of fetched) if (b) blocks.set(Number(b.number), { hash: b.hash, time: Number(b.timestamp) });
+    for (const b of fetched) {
+      if (b instanceof Error) throw b;
+      if (b) blocks.set(Number(b.number), { hash: b.hash, time: Number(b.timestamp) });
+    }
     return blocks;
   }
 }

@@ -18,8 +18,9 @@ export function openDatabase(file: string): Db {
   if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
-  // FULL: a ballot answered "accepted" must survive a power cut, not only a process kill.
-  db.pragma("synchronous = FULL");
+  // NORMAL in WAL mode: every commit survives a process kill. Writes that promise something to a
+  // client (an accepted ballot) use `durably`, which also survives a power cut.
+  db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
   db.pragma("busy_timeout = 5000");
   db.exec("CREATE TABLE IF NOT EXISTS migrations (id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)");
@@ -51,5 +52,15 @@ export function isWritable(db: Db): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** Runs `write` in a transaction whose commit is flushed to disk before it returns. */
+export function durably<T>(db: Db, write: () => T): T {
+  db.pragma("synchronous = FULL");
+  try {
+    return db.transaction(write)();
+  } finally {
+    db.pragma("synchronous = NORMAL");
   }
 }

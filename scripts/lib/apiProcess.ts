@@ -13,11 +13,17 @@ export interface ApiProcess {
 }
 
 export async function spawnApi(env: Record<string, string>, port: number): Promise<ApiProcess> {
-  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(REPO, "api/src/main.ts")], {
-    cwd: REPO,
-    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: "warn" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  // VECHE_API_NODE_ARGS passes e.g. --cpu-prof to the API process when profiling a benchmark.
+  const nodeArgs = (process.env.VECHE_API_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, "-r", "ts-node/register/transpile-only", path.join(REPO, "api/src/main.ts")],
+    {
+      cwd: REPO,
+      env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: "warn" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let output = "";
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (output += d.toString()));

@@ -1,0 +1,56 @@
+import { z } from "zod";
+import { route } from "../http/route";
+import type { RouteSpec } from "../http/route";
+import { unauthorized } from "../errors";
+import type { ResidentService } from "../residents/service";
+import type { VoterKeyService } from "./service";
+
+const enrolBody = z.strictObject({
+  address: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "a 20-byte hex address"),
+  issuedAt: z.iso.datetime({ offset: true }).describe("ISO time the proof was signed; within 10 minutes of now"),
+  signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/, "a 65-byte hex signature"),
+});
+
+export function keyRoutes(residents: ResidentService, keys: VoterKeyService): RouteSpec[] {
+  return [
+    route({
+      method: "get",
+      path: "/api/me",
+      tag: "me",
+      summary: "The signed-in resident: district, building, chain id and voter key",
+      access: "resident",
+      errors: ["AUTH_REQUIRED", "SESSION_INVALID"],
+      handler: async ({ session }) => {
+        if (!session) throw unauthorized("AUTH_REQUIRED", "sign in first");
+        const resident = await residents.require(session.residentId);
+        const [voterKey, number] = await Promise.all([
+          keys.current(resident.residentId),
+          keys.residentNumber(resident.residentId).catch(() => null),
+        ]);
+        return {
+          body: {
+            residentId: resident.residentId,
+            district: resident.district,
+            building: resident.building,
+            residentHash: residents.chainId(resident.residentId),
+            resident: number,
+            voterKey,
+          },
+        };
+      },
+    }),
+    route({
+      method: "post",
+      path: "/api/me/voter-key",
+      tag: "me",
+      summary: "Enrol a new voter key (signed proof of possession); answers once the registry has it",
+      access: "resident",
+      body: enrolBody,
+      errors: ["KEY_PROOF_INVALID", "KEY_TAKEN", "CHAIN_UNAVAILABLE", "AUTH_REQUIRED", "SESSION_INVALID"],
+      handler: async ({ session, body }) => {
+        if (!session) throw unauthorized("AUTH_REQUIRED", "sign in first");
+        return { body: await keys.enrol(session.residentId, body) };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,176 @@
+/**
+ * Voter key enrolment: the resident's browser proves it holds a new key (EIP-191 over the enrolment
+ * text), the registrar enrols it on-chain, and the API records it only once the transaction is mined.
+ * A new key revokes the old one on-chain; keys are never reused.
+ */
+import { getAddress } from "ethers";
+import type { Logger } from "pino";
+import { ENROLMENT_MAX_AGE_MS, ballotBoxInterface, enrolmentSigner } from "../../../contracts/protocol";
+import type { Chain } from "../chain/chain";
+import { AppError, badRequest, conflict } from "../errors";
+import type { ResidentService } from "../residents/service";
+import { ContractRevert, KeyedQueue, readChain, sendAndWait } from "./transactions";
+import type { SerialSender } from "./transactions";
+import type { VoterKeyRecord, VoterKeyStore } from "./store";
+
+export interface EnrolmentProof {
+  address: string;
+  issuedAt: string;
+  signature: string;
+}
+
+export interface EnrolmentResult {
+  address: string;
+  status: "active";
+  txHash: string;
+  revoked: string | null;
+}
+
+export interface VoterKeyView {
+  address: string;
+  status: "active" | "revoked";
+  txHash: string;
+  enrolledAt: string;
+}
+
+const proofInvalid = (message: string) => badRequest("KEY_PROOF_INVALID", message);
+const keyTaken = () => conflict("KEY_TAKEN", "this key is already enrolled; make a new key");
+
+export class VoterKeyService {
+  private readonly perResident = new KeyedQueue();
+
+  constructor(
+    private readonly chain: Chain,
+    private readonly residents: ResidentService,
+    readonly store: VoterKeyStore,
+    private readonly registrar: SerialSender | null,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** One enrolment per resident at a time, so the history is written in the chain's order. */
+  enrol(residentId: string, proof: EnrolmentProof): Promise<EnrolmentResult> {
+    return this.perResident.run(residentId, () => this.enrolNow(residentId, proof));
+  }
+
+  async current(residentId: string): Promise<VoterKeyView | null> {
+    const key = await this.store.latest(residentId);
+    if (!key) return null;
+    let status = key.status;
+    if (status === "active") {
+      // Staff may have revoked the key on-chain directly; the chain has the last word.
+      try {
+        const [, , active] = await this.chain.ballotBox.voter(key.address);
+        if (!active) status = "revoked";
+      } catch (err) {
+        this.log.warn({ err }, "could not read the voter key from the chain; showing the stored status");
+      }
+    }
+    return { address: key.address, status, txHash: key.txHash, enrolledAt: new Date(key.enrolledAt).toISOString() };
+  }
+
+  /** The resident's number on the chain, or null if never enrolled. */
+  async residentNumber(residentId: string): Promise<number | null> {
+    const key = await this.store.latest(residentId);
+    if (key) return key.resident;
+    const hash = this.residents.chainId(residentId);
+    const resident = Number(await readChain(() => this.chain.ballotBox.residentOf(hash)));
+    return resident === 0 ? null : resident;
+  }
+
+  private async enrolNow(residentId: string, proof: EnrolmentProof): Promise<EnrolmentResult> {
+    const resident = await this.residents.require(residentId);
+    const residentHash = this.residents.chainId(residentId);
+    const address = getAddress(proof.address.toLowerCase());
+    this.checkProof(residentHash, address, proof);
+
+    const known = await this.store.byAddress(address);
+    if (known) {
+      if (known.residentId !== residentId || known.status !== "active") throw keyTaken();
+      return { address, status: "active", txHash: known.txHash, revoked: null };
+    }
+    const [holder, , active] = await readChain(() => this.chain.ballotBox.voter(address));
+    if (holder !== 0n) {
+      // Enrolled by an earlier request whose answer was lost (e.g. a timeout): record it now.
+      const mine = await readChain(() => this.chain.ballotBox.residentOf(residentHash));
+      if (holder !== mine || !active) throw keyTaken();
+      return this.record(residentId, Number(holder), address, await this.enrolmentTx(address), null);
+    }
+
+    if (!this.registrar) {
+      throw new AppError("SERVICE_NOT_CONFIGURED", 503, "no registrar key is configured (REGISTRAR_KEY)");
+    }
+    const args = [residentHash, address, resident.district] as const;
+    let receipt;
+    try {
+      receipt = await sendAndWait(
+        this.registrar,
+        { to: this.chain.deployment.ballotBox, data: ballotBoxInterface.encodeFunctionData("enrol", args) },
+        () => this.chain.ballotBox.connect(this.chain.registrar).enrol.staticCall(...args),
+        this.log,
+      );
+    } catch (err) {
+      if (!(err instanceof ContractRevert)) throw err;
+      if (err.revert.name === "RegistryKeyTaken") throw keyTaken();
+      this.log.error({ revert: err.revert }, "the registry refused an enrolment");
+      throw new AppError("CHAIN_REJECTED", 502, `the registry refused the enrolment (${err.revert.name})`);
+    }
+    let number = 0;
+    let revoked: string | null = null;
+    for (const log of receipt.logs) {
+      const parsed = ballotBoxInterface.parseLog(log);
+      if (parsed?.name === "VoterEnrolled") number = Number(parsed.args[1]);
+      if (parsed?.name === "VoterRevoked") revoked = getAddress(String(parsed.args[1]));
+    }
+    return this.record(residentId, number, address, receipt.hash, revoked);
+  }
+
+  /** The transaction that enrolled `address`, from the registry's events. */
+  private async enrolmentTx(address: string): Promise<string> {
+    const events = await readChain(() =>
+      this.chain.ballotBox.queryFilter(
+        this.chain.ballotBox.filters.VoterEnrolled(undefined, undefined, address),
+        this.chain.deployment.deployedBlock,
+      ),
+    );
+    return events.at(-1)?.transactionHash ?? "";
+  }
+
+  private checkProof(residentHash: string, address: string, proof: EnrolmentProof): void {
+    const issued = Date.parse(proof.issuedAt);
+    if (!Number.isFinite(issued) || Math.abs(this.now() - issued) > ENROLMENT_MAX_AGE_MS) {
+      throw proofInvalid("issuedAt must be within 10 minutes of now; sign a fresh proof");
+    }
+    const signer = enrolmentSigner(
+      {
+        residentHash,
+        address,
+        chainId: this.chain.chainId,
+        ballotBox: this.chain.deployment.ballotBox,
+        issuedAt: proof.issuedAt,
+      },
+      proof.signature,
+    );
+    if (signer === null || getAddress(signer) !== address) {
+      throw proofInvalid("the proof must be signed by the key being enrolled, over this resident's enrolment text");
+    }
+  }
+
+  private async record(
+    residentId: string,
+    resident: number,
+    address: string,
+    txHash: string,
+    revokedOnChain: string | null,
+  ): Promise<EnrolmentResult> {
+    const key: Omit<VoterKeyRecord, "status" | "revokedAt"> = {
+      address,
+      residentId,
+      resident,
+      txHash,
+      enrolledAt: this.now(),
+    };
+    const revokedHere = await this.store.recordEnrolment(key);
+    return { address, status: "active", txHash, revoked: revokedOnChain ?? revokedHere[0] ?? null };
+  }
+}

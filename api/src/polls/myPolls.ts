@@ -1,0 +1,49 @@
+/** The signed-in resident's polls: those whose scope includes their district, with their ballot's status. */
+import { route } from "../http/route";
+import type { RouteSpec } from "../http/route";
+import { unauthorized } from "../errors";
+import type { OutboxStore } from "../ballots/store";
+import type { ResidentService } from "../residents/service";
+import type { VoterKeyService } from "../keys/service";
+import type { PollService } from "./service";
+
+export interface MyPollsDeps {
+  polls: PollService;
+  residents: ResidentService;
+  keys: VoterKeyService;
+  outbox: OutboxStore;
+}
+
+export function myPollRoutes(deps: MyPollsDeps): RouteSpec[] {
+  return [
+    route({
+      method: "get",
+      path: "/api/me/polls",
+      tag: "me",
+      summary: "Polls open to your district, newest first, each with your latest ballot's status",
+      access: "resident",
+      errors: ["AUTH_REQUIRED", "SESSION_INVALID"],
+      handler: async ({ session }) => {
+        if (!session) throw unauthorized("AUTH_REQUIRED", "sign in first");
+        const resident = await deps.residents.require(session.residentId);
+        const polls = deps.polls.list({ district: resident.district });
+        const number = await deps.keys.residentNumber(resident.residentId).catch(() => null);
+        const mine =
+          number === null
+            ? new Map<number, never>()
+            : deps.outbox.myBallots(
+                polls.map((p) => p.pollId),
+                number,
+              );
+        return {
+          body: {
+            polls: polls.map((p) => {
+              const b = mine.get(p.pollId);
+              return { ...p, myBallot: b ? { ballotId: b.id, revision: b.revision, status: b.status } : null };
+            }),
+          },
+        };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,74 @@
+/**
+ * A million-ballot poll as raw eth_getLogs answers, generated page by page so the benchmark times the
+ * audit's work on events (decoding, eligibility replay, recount, leaves, merkletreejs root), not a node.
+ * Every ballot is from its own enrolled resident; signatures are filler (their check is timed on the
+ * chain benchmark, with real ones).
+ */
+import crypto from "node:crypto";
+import { TOPICS } from "../audit/history";
+import type { RawLog } from "../audit/logs";
+import { word } from "../audit/ballotHash";
+
+export const SYNTHETIC_POLL = 1n;
+export const BALLOTS_PER_BLOCK = 5_000;
+export const FIRST_BALLOT_BLOCK = 1_000;
+export const SYNTHETIC_QUESTIONS = [
+  { options: 3, maxChoices: 1 },
+  { options: 2, maxChoices: 2 },
+];
+const BALLOT_BOX = `0x${"ab".repeat(20)}`;
+
+function voterWord(i: number): string {
+  return (i + 1).toString(16).padStart(64, "0");
+}
+
+export function syntheticChoices(i: number): bigint {
+  return BigInt((1 << (i % 3)) | ((1 + (i % 3)) << 3));
+}
+
+/** VoterEnrolled logs for residents [from, to), in blocks before the poll's first ballot. */
+export function registryPage(from: number, to: number): RawLog[] {
+  const logs: RawLog[] = [];
+  for (let i = from; i < to; i++) {
+    logs.push({
+      address: BALLOT_BOX,
+      topics: [
+        TOPICS.voterEnrolled,
+        `0x${crypto.randomBytes(32).toString("hex")}`,
+        `0x${word(BigInt(i + 1))}`,
+        `0x${voterWord(i)}`,
+      ],
+      data: `0x${word(1n)}`,
+      blockNumber: hex(10 + Math.floor(i / BALLOTS_PER_BLOCK)),
+      transactionHash: `0x${"11".repeat(32)}`,
+      logIndex: hex(i % BALLOTS_PER_BLOCK),
+    });
+  }
+  return logs;
+}
+
+const SIGNATURE = `${"22".repeat(64)}1b`.padEnd(192, "0");
+const pollTopic = `0x${word(SYNTHETIC_POLL)}`;
+
+/** BallotCast logs for leaves [from, to): resident i+1 votes once with key i+1. */
+export function ballotPage(from: number, to: number): RawLog[] {
+  const logs: RawLog[] = [];
+  for (let i = from; i < to; i++) {
+    const data = `0x${word(BigInt(i + 1))}${word(BigInt(i))}${word(syntheticChoices(i))}${word(1n)}${word(160n)}${word(65n)}${SIGNATURE}`;
+    logs.push({
+      address: BALLOT_BOX,
+      topics: [TOPICS.ballotCast, pollTopic, `0x${voterWord(i)}`],
+      data,
+      blockNumber: hex(FIRST_BALLOT_BLOCK + Math.floor(i / BALLOTS_PER_BLOCK)),
+      transactionHash: `0x${(i + 1).toString(16).padStart(64, "0")}`,
+      logIndex: hex(i % BALLOTS_PER_BLOCK),
+    });
+  }
+  return logs;
+}
+
+function hex(n: number): string {
+  return `0x${n.toString(16)}`;
+}
+
+export const SYNTHETIC_BALLOT_BOX = BALLOT_BOX;

@@ -1,0 +1,121 @@
+import { expect } from "chai";
+import { Transaction, Wallet, keccak256 as ethersKeccak } from "ethers";
+import { BALLOT_TYPES, ballotDomain, ballotMessage, recoverBallotSigner } from "../../contracts/protocol";
+import { BallotDigester, keccak256, recoverAddress, signDigest } from "../../api/src/crypto/native";
+import { TypedDataEncoder } from "ethers";
+
+describe("native ballot cryptography", () => {
+  const domain = ballotDomain(31337, "0x5FbDB2315678afecb367f032d93F642f64180aa3");
+
+  it("hashes like ethers", () => {
+    const data = Buffer.from("veche ballot");
+    expect(`0x${keccak256(data).toString("hex")}`).to.equal(ethersKeccak(data));
+  });
+
+  it("computes the EIP-712 ballot digest ethers computes", () => {
+    const digester = new BallotDigester(domain);
+    for (const ballot of [
+      { pollId: 1n, choices: 1n, revision: 1n },
+      { pollId: 4294967295n, choices: (1n << 255n) | 5n, revision: 65535n },
+    ]) {
+      const expected = TypedDataEncoder.hash(domain, BALLOT_TYPES, ballotMessage(ballot));
+      expect(`0x${digester.digest(ballot.pollId, ballot.choices, ballot.revision).toString("hex")}`).to.equal(expected);
+    }
+  });
+
+  it("recovers the signer ethers recovers, and nothing from a damaged signature", async () => {
+    const key = Wallet.createRandom();
+    const ballot = { pollId: 7n, choices: 2n, revision: 3n };
+    const signature = await key.signTypedData(domain, BALLOT_TYPES, ballotMessage(ballot));
+    const digest = new BallotDigester(domain).digest(ballot.pollId, ballot.choices, ballot.revision);
+    const sig = Buffer.from(signature.slice(2), "hex");
+    expect(recoverAddress(digest, sig)).to.equal(key.address);
+    expect(recoverBallotSigner(domain, { ...ballot, signature })).to.equal(key.address);
+    const badV = Buffer.from(sig);
+    badV[64] = 29;
+    expect(recoverAddress(digest, badV)).to.equal(null);
+    expect(recoverAddress(digest, sig.subarray(0, 64))).to.equal(null);
+    const otherDigest = new BallotDigester(domain).digest(8n, 2n, 3n);
+    expect(recoverAddress(otherDigest, sig)).to.not.equal(key.address);
+  });
+
+  it("signs transactions that ethers accepts as signed by the key", () => {
+    const key = Wallet.createRandom();
+    const tx = Transaction.from({
+      type: 0,
+      to: key.address,
+      nonce: 5,
+      gasLimit: 100000n,
+      gasPrice: 1n,
+      chainId: 31337n,
+      data: "0x1234",
+    });
+    tx.signature = signDigest(
+      Buffer.from(tx.unsignedHash.slice(2), "hex"),
+      Buffer.from(key.privateKey.slice(2), "hex"),
+    );
+    expect(Transaction.from(tx.serialized).from).to.equal(key.address);
+  });
+});
+
+describe("native relay transactions", () => {
+  it("encodes castBallot and signs legacy transactions exactly as ethers does", async () => {
+    const { ballotBoxInterface } = await import("../../contracts/protocol");
+    const { encodeCastBallot, signLegacyTx } = await import("../../api/src/crypto/native");
+    const key = Wallet.createRandom();
+    const signature = `0x${"ab".repeat(64)}1c`;
+    const data = encodeCastBallot(3n, 5n, 1n, Buffer.from(signature.slice(2), "hex"));
+    expect(`0x${data.toString("hex")}`).to.equal(
+      ballotBoxInterface.encodeFunctionData("castBallot", [3n, 5n, 1n, signature]),
+    );
+    for (const nonce of [0, 1, 300]) {
+      const fields = { nonce, gasPrice: 2_000_000_000n, gasLimit: 500_000n, to: key.address, data, chainId: 31337n };
+      const signed = signLegacyTx(fields, Buffer.from(key.privateKey.slice(2), "hex"));
+      const expected = await key.signTransaction({ ...fields, type: 0, data: `0x${data.toString("hex")}` });
+      expect(signed.raw).to.equal(expected);
+      expect(signed.hash).to.equal(Transaction.from(expected).hash);
+    }
+  });
+});
+
+describe("indexer's BallotCast decoding", () => {
+  it("reads every field ethers' decoder reads, and the leaf the contract appends", async () => {
+    const { ballotBoxInterface, parseBallotCast, ballotLeaf } = await import("../../contracts/protocol");
+    const { decodeLog } = await import("../../api/src/indexer/events");
+    const voter = Wallet.createRandom().address;
+    const signature = `0x${"cd".repeat(64)}1b`;
+    const { data, topics } = ballotBoxInterface.encodeEventLog("BallotCast", [
+      9n,
+      voter,
+      42n,
+      7n,
+      (1n << 200n) | 3n,
+      2n,
+      signature,
+    ]);
+    const log = {
+      address: voter,
+      topics,
+      data,
+      blockNumber: "0x10",
+      blockHash: `0x${"11".repeat(32)}`,
+      transactionHash: `0x${"22".repeat(32)}`,
+      logIndex: "0x3",
+    };
+    const fast = decodeLog(log);
+    const slow = parseBallotCast({ topics, data });
+    expect(fast).to.deep.include({
+      kind: "ballot",
+      pollId: 9,
+      voter,
+      resident: 42,
+      leafIndex: 7,
+      choices: slow.choices,
+      revision: 2,
+      signature,
+      block: 16,
+      logIndex: 3,
+    });
+    expect(fast && "leaf" in fast ? fast.leaf : null).to.equal(ballotLeaf(slow));
+  });
+});
