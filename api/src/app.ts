@@ -94,6 +94,13 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
       metrics.ballotsMined.inc(outbox.markMined(ballots, now));
     },
     afterCommit: (batch) => notifier.mined(batch.events.flatMap((e) => (e.kind === "ballot" ? [e.leaf] : []))),
+    afterRollback: (block) => {
+      const requeued = outbox.unmineAfter(block);
+      if (requeued > 0) {
+        log.warn({ requeued, block }, "re-sending ballots whose blocks the chain lost");
+        relayer.notify();
+      }
+    },
   });
 
   const ballots = new BallotService(chain, state, outbox, metrics, () => relayer.notify());
@@ -113,6 +120,9 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
     keyStore,
     chain.registrar ? new SerialSender(chain.registrar) : null,
     log.child({ part: "keys" }),
+    Date.now,
+    // A replaced key must stop being accepted at once, not when the indexer catches up.
+    (change) => state.noteEnrolment(change),
   );
   const points = new PointsService(
     chain,
@@ -155,6 +165,15 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
   app.use(
     pinoHttp({
       logger: log.child({ part: "http" }),
+      // Method, path and id only: headers carry session and staff bearer tokens.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url.split("?")[0],
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
       genReqId: (req, res) => {
         const incoming = req.headers["x-request-id"];
         const id = typeof incoming === "string" && /^[\w-]{1,64}$/.test(incoming) ? incoming : crypto.randomUUID();

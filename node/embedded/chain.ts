@@ -89,14 +89,14 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
   const gasLimit = options.gasLimit ?? DEFAULT_GAS_LIMIT;
   if (gasLimit <= 0n) throw new ChainError("CHAIN_CONFIG_INVALID", "gasLimit must be positive");
 
+  const chainDir = path.join(options.dataDir, "chain");
+  const pidFile = path.join(chainDir, "anvil.pid");
+  const stateFile = path.join(chainDir, "state.json");
+  // First, so a node left running by a killed parent is named rather than reported as a taken port.
+  assertDataDirFree(pidFile, stateFile);
   if (requestedPort !== 0) await assertPortFree(requestedPort, host);
   const port = requestedPort === 0 ? await pickFreePort(host) : requestedPort;
-
-  const chainDir = path.join(options.dataDir, "chain");
   fs.mkdirSync(chainDir, { recursive: true, mode: 0o700 });
-  const pidFile = path.join(chainDir, "anvil.pid");
-  assertDataDirFree(pidFile);
-  const stateFile = path.join(chainDir, "state.json");
   const lastGoodFile = path.join(chainDir, "state.last-good.json");
   const logFile = options.logFile ?? path.join(chainDir, "anvil.log");
   const keys = loadDevKeys(options.dataDir);
@@ -143,7 +143,6 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
 
   const rpcUrl = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   let copying: Promise<unknown> = Promise.resolve();
-  let copyTimer: NodeJS.Timeout | undefined;
   let lastCopiedMtime = 0;
   const refreshLastGood = (): Promise<unknown> => {
     copying = copying
@@ -156,10 +155,12 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
     return copying;
   };
 
+  const copyTimer = setInterval(() => void refreshLastGood().catch(() => undefined), copyEveryMs);
+
   let finished: Promise<void> | undefined;
   const finish = (signal: "SIGTERM" | "SIGKILL"): Promise<void> => {
     finished ??= (async () => {
-      if (copyTimer) clearInterval(copyTimer);
+      clearInterval(copyTimer);
       await copying.catch(() => undefined);
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       const stopTimeoutMs = options.stopTimeoutMs ?? 120_000;
@@ -190,7 +191,6 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
     await finish("SIGKILL").catch(() => undefined);
     throw error;
   }
-  copyTimer = setInterval(() => void refreshLastGood().catch(() => undefined), copyEveryMs);
 
   return {
     rpcUrl,

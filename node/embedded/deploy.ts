@@ -61,7 +61,7 @@ function writeDeployment(file: string, deployment: Deployment): void {
  * Other nodes run `action` unchanged.
  */
 async function withInstantMining<T>(provider: JsonRpcProvider, action: () => Promise<T>): Promise<T> {
-  const interval = await provider.send("anvil_getIntervalMining", []).catch(() => null);
+  const interval: unknown = await provider.send("anvil_getIntervalMining", []).catch(() => null);
   if (typeof interval !== "number" || interval <= 0) return action();
   await provider.send("evm_setAutomine", [true]);
   try {

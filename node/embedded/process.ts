@@ -80,28 +80,30 @@ export async function waitForRpc(
  * Throws CHAIN_DATA_DIR_IN_USE when the pid file names a live anvil: two
  * nodes dumping into one state file would overwrite each other's chain.
  */
-export function assertDataDirFree(pidFile: string): void {
+export function assertDataDirFree(pidFile: string, stateFile: string): void {
   let pid: number;
   try {
     pid = Number(fs.readFileSync(pidFile, "utf8").trim());
   } catch {
     return;
   }
-  if (!Number.isInteger(pid) || pid <= 0 || !isAnvil(pid)) return;
+  if (!Number.isInteger(pid) || pid <= 0 || !isAnvilOn(pid, stateFile)) return;
   throw new ChainError(
     "CHAIN_DATA_DIR_IN_USE",
-    `anvil (pid ${pid}) is still running on this data folder (${pidFile}); stop it first`,
+    `anvil (pid ${pid}) is still running on this data folder (${pidFile}); stop it first (kill ${pid})`,
   );
 }
 
-function isAnvil(pid: number): boolean {
+/** Whether `pid` is an anvil writing `stateFile` (and not a later process that reused the pid). */
+function isAnvilOn(pid: number, stateFile: string): boolean {
   try {
     process.kill(pid, 0);
   } catch {
     return false;
   }
   try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("anvil");
+    const args = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    return args.some((arg) => arg.endsWith("anvil")) && args.includes(stateFile);
   } catch {
     // No /proc (macOS): a live process with that pid is taken as the node.
     return true;

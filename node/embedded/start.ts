@@ -56,25 +56,30 @@ export async function startChainAndDeploy(
 
 async function main(): Promise<void> {
   const say = (message: string): void => console.log(`[chain] ${message}`);
-  const { chain, deployment, deploymentFile: file } = await startChainAndDeploy(process.env, { log: say });
-  say(`JSON-RPC ${chain.rpcUrl} (chain id ${chain.chainId})`);
-  say(`ballot box ${deployment.ballotBox}, recorded in ${file}`);
-  say(`data in ${path.dirname(chain.stateFile)}, node log ${chain.logFile}; Ctrl-C stops`);
+  const starting = startChainAndDeploy(process.env, { log: say });
   let stopping = false;
+  // Registered before the node is up: a Ctrl-C during start still stops anvil in order.
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
     say("stopping: waiting for the chain to save its state");
-    chain.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
+    starting
+      .then(({ chain }) => chain.stop())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(error);
+          process.exit(1);
+        },
+      );
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+  const { chain, deployment, deploymentFile: file } = await starting;
+  if (stopping) return;
+  say(`JSON-RPC ${chain.rpcUrl} (chain id ${chain.chainId})`);
+  say(`ballot box ${deployment.ballotBox}, recorded in ${file}`);
+  say(`data in ${path.dirname(chain.stateFile)}, node log ${chain.logFile}; Ctrl-C stops`);
   const status = await chain.exited;
   if (!stopping) {
     console.error(`[chain] anvil exited on its own (${JSON.stringify(status)}); see ${chain.logFile}`);

@@ -32,15 +32,34 @@ export class JsonCompletenessCheck {
   private broken = false;
 
   push(chunk: Uint8Array): void {
-    for (const byte of chunk) {
-      if (this.broken) return;
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const length = bytes.length;
+    // Strings (the hex that fills a state file) are skipped with indexOf rather than byte by byte.
+    let nextBackslash = bytes.indexOf(BACKSLASH);
+    let i = 0;
+    while (i < length && !this.broken) {
       if (this.inString) {
-        if (this.escaped) this.escaped = false;
-        else if (byte === BACKSLASH) this.escaped = true;
-        else if (byte === QUOTE) this.inString = false;
-      } else if (isWhitespace(byte)) {
+        if (this.escaped) {
+          this.escaped = false;
+          i++;
+          continue;
+        }
+        if (nextBackslash !== -1 && nextBackslash < i) nextBackslash = bytes.indexOf(BACKSLASH, i);
+        const quote = bytes.indexOf(QUOTE, i);
+        if (nextBackslash !== -1 && (quote === -1 || nextBackslash < quote)) {
+          this.escaped = true;
+          i = nextBackslash + 1;
+        } else if (quote === -1) {
+          return;
+        } else {
+          this.inString = false;
+          i = quote + 1;
+        }
         continue;
-      } else if (this.closed || (!this.started && byte !== OPEN_BRACE)) {
+      }
+      const byte = bytes[i++] as number;
+      if (isWhitespace(byte)) continue;
+      if (this.closed || (!this.started && byte !== OPEN_BRACE)) {
         this.broken = true;
       } else if (byte === QUOTE) {
         this.inString = true;
@@ -70,38 +89,33 @@ export async function isCompleteJsonFile(file: string): Promise<boolean> {
 }
 
 /**
- * Copies `source` to `target` if the read saw one complete file that did not change while it was
- * read; the copy appears atomically (temporary file, fsync, rename). Returns whether it copied.
+ * Copies `source` to `target` if the copy is one complete file that did not change while it was
+ * copied; the copy appears atomically (temporary file, fsync, rename). Returns whether it copied.
+ * The kernel copies first and the check reads the copy, so the window in which anvil's next dump
+ * (every second) spoils the copy is only the copy itself.
  */
 export async function copyIfComplete(source: string, target: string): Promise<boolean> {
-  let before: fs.Stats;
-  try {
-    before = await fs.promises.stat(source);
-  } catch {
-    return false;
-  }
   const temporary = `${target}.${process.pid}.tmp`;
-  const check = new JsonCompletenessCheck();
-  let bytes = 0;
   let good = false;
-  const out = await fs.promises.open(temporary, "w", 0o600);
   try {
-    for await (const chunk of fs.createReadStream(source, { highWaterMark: 1 << 20 })) {
-      const buffer = chunk as Buffer;
-      check.push(buffer);
-      bytes += buffer.length;
-      await out.write(buffer);
-    }
+    const before = await fs.promises.stat(source);
+    await fs.promises.copyFile(source, temporary);
     const after = await fs.promises.stat(source);
-    good = after.mtimeMs === before.mtimeMs && after.size === before.size && bytes === after.size && check.complete();
-    if (good) await out.sync();
+    const copied = await fs.promises.stat(temporary);
+    good =
+      after.mtimeMs === before.mtimeMs &&
+      after.size === before.size &&
+      copied.size === before.size &&
+      (await isCompleteJsonFile(temporary));
+    if (good) {
+      const handle = await fs.promises.open(temporary, "r+");
+      await handle.sync().finally(() => handle.close());
+      await fs.promises.rename(temporary, target);
+    }
   } catch {
     good = false;
-  } finally {
-    await out.close();
   }
-  if (good) await fs.promises.rename(temporary, target);
-  else await fs.promises.rm(temporary, { force: true });
+  if (!good) await fs.promises.rm(temporary, { force: true });
   return good;
 }
 

@@ -28,7 +28,9 @@ import { decodeBallotCast, decodeRegistryLog } from "../audit/history";
 import type { RegistryEvent } from "../audit/history";
 import { keccak256Native } from "../audit/native";
 import { fillPoll, startBenchChain } from "./auditChain";
+import type { RawLog } from "../audit/logs";
 import {
+  asJson,
   ballotPage,
   BALLOTS_PER_BLOCK,
   FIRST_BALLOT_BLOCK,
@@ -71,9 +73,9 @@ function auditSynthetic(): {
   };
   const registry: RegistryEvent[] = [];
   for (let from = 0; from < BALLOTS; from += PAGE) {
-    const page = registryPage(from, Math.min(BALLOTS, from + PAGE));
+    const page = asJson(registryPage(from, Math.min(BALLOTS, from + PAGE)));
     timed(() => {
-      for (const l of page) registry.push(decodeRegistryLog(l)!);
+      for (const l of JSON.parse(page) as RawLog[]) registry.push(decodeRegistryLog(l)!);
     });
   }
   const blockTimes = new Map<number, number>();
@@ -99,9 +101,9 @@ function auditSynthetic(): {
     { checkSignatures: false },
   );
   for (let from = 0; from < BALLOTS; from += PAGE) {
-    const page = ballotPage(from, Math.min(BALLOTS, from + PAGE));
+    const page = asJson(ballotPage(from, Math.min(BALLOTS, from + PAGE)));
     timed(() => {
-      for (const l of page) checker.add(decodeBallotCast(l));
+      for (const l of JSON.parse(page) as RawLog[]) checker.add(decodeBallotCast(l));
     });
   }
   const leaves = [...checker.leafBuffers];
@@ -120,9 +122,9 @@ function baselineSynthetic(count: number): { seconds: number; root: string } {
   const leaves: string[] = [];
   const tally = new PollCount(totalOptions(SYNTHETIC_QUESTIONS));
   for (let from = 0; from < count; from += PAGE) {
-    const page = ballotPage(from, Math.min(count, from + PAGE));
+    const page = asJson(ballotPage(from, Math.min(count, from + PAGE)));
     const t = performance.now();
-    for (const l of page) {
+    for (const l of JSON.parse(page) as RawLog[]) {
       const b = parseBallotCast(l);
       leaves.push(ballotLeaf(b));
       tally.add(b);

@@ -60,7 +60,7 @@ export async function startStack(options: { withApi?: boolean; env?: Record<stri
     ...options.env,
   };
   const config = loadConfig(env);
-  const provider = new JsonRpcProvider(chain.rpcUrl, undefined, { staticNetwork: true });
+  const provider = new JsonRpcProvider(chain.rpcUrl, undefined, { staticNetwork: true, pollingInterval: 200 });
   const signer = (key: string) => new NonceManager(new Wallet(key, provider));
   const stack: Stack = {
     dataDir,
@@ -84,7 +84,7 @@ export async function startStack(options: { withApi?: boolean; env?: Record<stri
       await stack.stopApi();
       provider.destroy();
       await chain.stop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     },
   };
   if (options.withApi !== false) await stack.startApi();
@@ -163,7 +163,7 @@ export async function http<T = Record<string, unknown>>(
 
 /** Polls `check` until it returns a value, or fails after `timeoutMs`. */
 export async function eventually<T>(
-  check: () => Promise<T | null | undefined>,
+  check: () => Promise<T | null | undefined> | T | null | undefined,
   timeoutMs = 20_000,
   what = "condition",
 ): Promise<T> {

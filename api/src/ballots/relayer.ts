@@ -43,6 +43,9 @@ interface Account {
   inFlight: number;
 }
 
+/** How deep a ballot's block must be before its signed transaction is no longer kept. */
+const KEEP_TRANSACTIONS_BLOCKS = 64;
+
 /** Revert names that mean a newer ballot of the same resident already counts. */
 const SUPERSEDED = new Set(["BallotStaleRevision"]);
 
@@ -208,6 +211,8 @@ export class Relayer {
   /** Looks at ballots sent more than `olderThanMs` ago and not yet seen on-chain. */
   private async check(olderThanMs: number): Promise<void> {
     const now = Date.now();
+    const head = await this.chain.provider.getBlockNumber();
+    this.outbox.pruneRawTransactions(head - KEEP_TRANSACTIONS_BLOCKS);
     const stale = this.outbox.inFlight().filter((b) => (b.sentAt ?? 0) <= now - olderThanMs);
     if (stale.length === 0) return;
     const provider = this.chain.provider;

@@ -34,4 +34,8 @@ export const ballotMigrations: Migration[] = [
       CREATE INDEX ballots_resident ON ballots (poll_id, resident);
     `,
   },
+  {
+    id: "ballots-2-kept-transactions",
+    sql: "CREATE INDEX ballots_kept_tx ON ballots (block) WHERE raw_tx IS NOT NULL AND status = 'mined';",
+  },
 ];

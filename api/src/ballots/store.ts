@@ -96,6 +96,7 @@ export class OutboxStore {
   private readonly acceptedStmt;
   private readonly inFlightStmt;
   private readonly pendingRevisionStmt;
+  private readonly pruneStmt;
 
   constructor(private readonly db: Db) {
     this.insert = db.prepare(
@@ -114,8 +115,12 @@ export class OutboxStore {
     this.pendingRevisionStmt = db.prepare<[number, number], { r: number | null }>(
       "SELECT MAX(revision) AS r FROM ballots WHERE poll_id = ? AND resident = ? AND status IN ('accepted', 'sent', 'mined')",
     );
+    this.pruneStmt = db.prepare(
+      "UPDATE ballots SET raw_tx = NULL WHERE status = 'mined' AND raw_tx IS NOT NULL AND block <= ?",
+    );
+    // The signed transaction is kept until its block is deep, in case the node loses that block.
     this.mined = db.prepare(
-      `UPDATE ballots SET status = 'mined', leaf_index = ?, block = ?, tx_hash = ?, raw_tx = NULL, error_code = NULL, final_at = ?
+      `UPDATE ballots SET status = 'mined', leaf_index = ?, block = ?, tx_hash = ?, error_code = NULL, final_at = ?
        WHERE id = ? AND status != 'mined'`,
     );
   }
@@ -160,6 +165,33 @@ export class OutboxStore {
     let changed = 0;
     for (const e of events) changed += this.mined.run(e.leafIndex, e.block, e.txHash, now, e.leaf).changes;
     return changed;
+  }
+
+  /**
+   * Ballots counted in blocks the chain no longer has: those with their signed transaction still
+   * kept go back to "sent", so the checker re-broadcasts the very same transaction (same nonce, so no
+   * hole in the relayer's nonces); older ones are queued afresh.
+   */
+  unmineAfter(block: number): number {
+    const resend = this.db
+      .prepare(
+        `UPDATE ballots SET status = 'sent', sent_at = 0, leaf_index = NULL, block = NULL, final_at = NULL
+         WHERE status = 'mined' AND block > ? AND raw_tx IS NOT NULL`,
+      )
+      .run(block).changes;
+    const requeue = this.db
+      .prepare(
+        `UPDATE ballots SET status = 'accepted', relayer = NULL, nonce = NULL, tx_hash = NULL,
+           leaf_index = NULL, block = NULL, final_at = NULL
+         WHERE status = 'mined' AND block > ?`,
+      )
+      .run(block).changes;
+    return resend + requeue;
+  }
+
+  /** Drops kept transactions of ballots mined at or before `block`, deep enough not to be lost. */
+  pruneRawTransactions(block: number): number {
+    return this.pruneStmt.run(block).changes;
   }
 
   /** Puts ballots back in the queue, to be sent again with a new nonce. */

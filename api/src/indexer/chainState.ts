@@ -49,6 +49,22 @@ export class ChainState implements FollowerListener {
     }
   }
 
+  /** An enrolment the API itself just saw mined; the indexer will confirm it. */
+  noteEnrolment(change: { key: string; resident: number; district: number; revoked: string | null }): void {
+    if (change.revoked) {
+      const old = this.voters.get(change.revoked.toLowerCase());
+      if (old) old.active = false;
+    }
+    const known = this.voters.get(change.key.toLowerCase());
+    this.voters.set(change.key.toLowerCase(), {
+      key: change.key,
+      resident: change.resident,
+      residentHash: known?.residentHash ?? "",
+      district: change.district,
+      active: true,
+    });
+  }
+
   afterRollback(): void {
     this.reload();
   }

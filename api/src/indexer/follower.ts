@@ -6,6 +6,8 @@
 import type { Logger } from "pino";
 import type { Chain } from "../chain/chain";
 import type { Db } from "../store/database";
+import type { EventFragment } from "ethers";
+import { ballotBoxInterface } from "../../../contracts/protocol";
 import { decodeLog } from "./events";
 import type { ChainEvent, RawLog } from "./events";
 import { IndexerStore } from "./store";
@@ -107,13 +109,13 @@ export class ChainFollower {
     const rpc = this.chain.rpc;
     this.chainHead = Number(await rpc.call<string>("eth_blockNumber", []));
     const cursor = this.store.cursor();
-    const from = (cursor?.block ?? this.chain.deployment.deployedBlock - 1) + 1;
-    if (from > this.chainHead) return true;
-
-    if (cursor && !(await this.sameBlock(cursor))) {
-      await this.rollback(cursor.block);
+    // A node that lost blocks (a restart after a crash) or switched branches: step back first.
+    if (cursor && (cursor.block > this.chainHead || !(await this.sameBlock(cursor)))) {
+      await this.rollback(Math.min(cursor.block, this.chainHead + 1));
       return false;
     }
+    const from = (cursor?.block ?? this.chain.deployment.deployedBlock - 1) + 1;
+    if (from > this.chainHead) return true;
     const to = Math.min(this.chainHead, from + this.options.maxRange - 1);
     const [logs, toBlock] = await Promise.all([
       rpc.call<RawLog[]>("eth_getLogs", [
@@ -143,22 +145,53 @@ export class ChainFollower {
     return block !== null && block.hash === cursor.blockHash;
   }
 
-  /** Steps back to the newest stored block the chain still has. */
+  /**
+   * Steps back to the newest stored block the chain still has: ballots after it are forgotten, and
+   * the registry, poll and reward tables (which keep latest state only) are rebuilt from their events.
+   */
   private async rollback(from: number): Promise<void> {
-    let block = from - 1;
     const floor = this.chain.deployment.deployedBlock - 1;
-    for (; block > floor; block--) {
+    let keep = floor;
+    let keepHash = "";
+    for (let block = from - 1; block > floor; block--) {
       const stored = this.store.blockHash(block);
       if (stored === null) continue;
       const onChain = await this.chain.rpc.call<RawBlock | null>("eth_getBlockByNumber", [hex(block), false]);
-      if (onChain?.hash === stored) break;
+      if (onChain?.hash === stored) {
+        keep = block;
+        keepHash = stored;
+        break;
+      }
     }
-    const keep = Math.max(block, floor);
-    this.log.warn({ from, keep }, "chain reorganised; re-indexing");
-    // Registry and poll tables hold latest state only, so they are rebuilt from the deployment on.
-    this.db.transaction(() => this.store.rollbackTo(floor, "0x"))();
-    this.db.prepare("DELETE FROM indexer_cursor").run();
-    for (const l of this.listeners) l.afterRollback?.(floor);
+    this.log.warn({ from, keep }, "the chain lost or replaced blocks; re-indexing from the last block it still has");
+    const registryEvents = keep > floor ? await this.nonBallotEvents(floor + 1, keep) : [];
+    this.db.transaction(() => {
+      this.store.rollbackTo(keep, keepHash);
+      this.store.applyLatestState(registryEvents);
+      if (keep === floor) this.db.prepare("DELETE FROM indexer_cursor").run();
+    })();
+    for (const l of this.listeners) l.afterRollback?.(keep);
+  }
+
+  /** Registry, poll and reward events in a block range, fetched in pages. */
+  private async nonBallotEvents(from: number, to: number): Promise<ChainEvent[]> {
+    const events: ChainEvent[] = [];
+    const page = 10_000;
+    for (let start = from; start <= to; start += page) {
+      const logs = await this.chain.rpc.call<RawLog[]>("eth_getLogs", [
+        {
+          address: this.chain.deployment.ballotBox,
+          fromBlock: hex(start),
+          toBlock: hex(Math.min(to, start + page - 1)),
+          topics: [NON_BALLOT_TOPICS],
+        },
+      ]);
+      for (const log of logs) {
+        const event = decodeLog(log);
+        if (event && event.kind !== "ballot") events.push(event);
+      }
+    }
+    return events;
   }
 
   /** Hash and time of every block that has events, plus the range's last block. */
@@ -176,6 +209,10 @@ export class ChainFollower {
     return blocks;
   }
 }
+
+const NON_BALLOT_TOPICS = ballotBoxInterface.fragments
+  .filter((f): f is EventFragment => f.type === "event" && (f as EventFragment).name !== "BallotCast")
+  .map((f) => f.topicHash);
 
 function hex(n: number): string {
   return `0x${n.toString(16)}`;

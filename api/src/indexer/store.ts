@@ -158,13 +158,18 @@ export class IndexerStore {
     }
   }
 
-  /** Forgets everything after `block`, for a chain that reorganised. */
+  /** Forgets everything after `block`, for a chain that lost or replaced blocks; call in a transaction. */
   rollbackTo(block: number, blockHash: string): void {
     this.db.prepare("DELETE FROM ballot_events WHERE block > ?").run(block);
     this.db.prepare("DELETE FROM indexer_blocks WHERE number > ?").run(block);
-    // Registry, polls and rewards keep only latest state, so they are refetched from the start.
+    // Registry, polls and rewards keep only latest state: emptied here, refilled by applyLatestState.
     this.db.exec("DELETE FROM voters; DELETE FROM polls; DELETE FROM rewards;");
     this.db.prepare("UPDATE indexer_cursor SET block = ?, block_hash = ?").run(block, blockHash);
+  }
+
+  /** Replays registry, poll and reward events in chain order; call in a transaction. */
+  applyLatestState(events: readonly ChainEvent[]): void {
+    for (const e of events) if (e.kind !== "ballot") this.applyOne(e);
   }
 
   polls(): PollRow[] {

@@ -46,6 +46,13 @@ export class VoterKeyService {
     private readonly registrar: SerialSender | null,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
+    /** Told of each enrolment as soon as it is mined, before the indexer sees it. */
+    private readonly onEnrolled: (change: {
+      key: string;
+      resident: number;
+      district: number;
+      revoked: string | null;
+    }) => void = () => undefined,
   ) {}
 
   /** One enrolment per resident at a time, so the history is written in the chain's order. */
@@ -122,6 +129,7 @@ export class VoterKeyService {
       if (parsed?.name === "VoterEnrolled") number = Number(parsed.args[1]);
       if (parsed?.name === "VoterRevoked") revoked = getAddress(String(parsed.args[1]));
     }
+    this.onEnrolled({ key: address, resident: number, district: resident.district, revoked });
     return this.record(residentId, number, address, receipt.hash, revoked);
   }
 

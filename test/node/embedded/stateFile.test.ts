@@ -5,9 +5,16 @@ import fc from "fast-check";
 import { copyIfComplete, isCompleteJsonFile, JsonCompletenessCheck } from "../../../node/embedded/stateFile";
 import { tempDataDir } from "./voting";
 
-function complete(text: string): boolean {
+/** Feeds `text` in chunks cut at `cuts`, as a file stream would. */
+function complete(text: string, cuts: number[] = []): boolean {
+  const bytes = Buffer.from(text);
   const check = new JsonCompletenessCheck();
-  check.push(Buffer.from(text));
+  let from = 0;
+  for (const cut of [...cuts.map((c) => c % (bytes.length + 1))].sort((a, b) => a - b)) {
+    check.push(bytes.subarray(from, Math.max(from, cut)));
+    from = Math.max(from, cut);
+  }
+  check.push(bytes.subarray(from));
   return check.complete();
 }
 
@@ -19,12 +26,17 @@ describe("embedded chain: state file completeness", () => {
 
   it("accepts a whole JSON object and rejects every cut-off prefix of it", () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), fc.nat(), (value, cut) => {
-        const text = JSON.stringify(value, null, cut % 2 === 0 ? undefined : 2);
-        expect(complete(text)).to.equal(true);
-        expect(complete(`${text}\n`)).to.equal(true);
-        expect(complete(text.slice(0, cut % text.length))).to.equal(false);
-      }),
+      fc.property(
+        fc.dictionary(fc.string(), fc.jsonValue()),
+        fc.nat(),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        (value, cut, chunkCuts) => {
+          const text = JSON.stringify(value, null, cut % 2 === 0 ? undefined : 2);
+          expect(complete(text, chunkCuts)).to.equal(true);
+          expect(complete(`${text}\n`, chunkCuts)).to.equal(true);
+          expect(complete(text.slice(0, cut % text.length), chunkCuts)).to.equal(false);
+        },
+      ),
     );
   });
 
@@ -34,6 +46,8 @@ describe("embedded chain: state file completeness", () => {
     expect(complete("[1,2]")).to.equal(false);
     expect(complete('{"a":[1}]')).to.equal(false);
     expect(complete('{"a":"}\\"}"}')).to.equal(true);
+    expect(complete('{"a":"\\\\"}', [6, 7, 8])).to.equal(true);
+    expect(complete('{"a":"\\"}', [6, 7])).to.equal(false);
   });
 
   it("copies a complete file atomically and refuses a cut-off one", async () => {

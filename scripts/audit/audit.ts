@@ -1,0 +1,255 @@
+/**
+ * The audit as a library: reads a poll's whole history straight from a node (trusting nothing else),
+ * streams its ballots through the checker page by page, and compares with the contract's own values
+ * read at the same block.
+ */
+import { ballotBoxInterface, POLL_STATES } from "../../contracts/protocol";
+import { PollChecker } from "./checker";
+import type { AuditReport } from "./checker";
+import { decodeBallotCast, decodeLifecycle, decodeRegistryLog, TOPICS } from "./history";
+import type { BallotRecord, OnChainPoll, PollHistory, RegistryEvent } from "./history";
+import { collectLogs, scanLogs } from "./logs";
+import type { ScanOptions } from "./logs";
+import { AuditError, hex, Rpc } from "./rpc";
+
+export interface AuditProgress {
+  phase: "registry" | "ballots" | "tree";
+  /** Blocks scanned so far and in all, in the current phase. */
+  blocksDone: number;
+  blocksTotal: number;
+  ballots: number;
+}
+
+export interface AuditOptions {
+  rpcUrl: string;
+  ballotBox: string;
+  pollId: bigint | number;
+  /** First block to scan: the deployment's block. Default 0. */
+  fromBlock?: number;
+  /** Last block to read; default the head when the audit starts. */
+  toBlock?: number;
+  onProgress?: (progress: AuditProgress) => void;
+  /** Default true; the speed benchmark turns it off to time the recount alone. */
+  checkSignatures?: boolean;
+  scan?: ScanOptions;
+}
+
+/** What every poll's audit shares: the node, the snapshot block and the registry's history. */
+export interface ChainSnapshot {
+  rpc: Rpc;
+  chainId: bigint;
+  ballotBox: string;
+  fromBlock: number;
+  block: number;
+  registry: RegistryEvent[];
+}
+
+export function pollTopic(pollId: bigint | number): string {
+  return `0x${BigInt(pollId).toString(16).padStart(64, "0")}`;
+}
+
+export async function openSnapshot(options: Omit<AuditOptions, "pollId">): Promise<ChainSnapshot> {
+  const rpc = new Rpc(options.rpcUrl);
+  const [chainIdHex, headHex, code] = await rpc.batch<string>([
+    { method: "eth_chainId", params: [] },
+    { method: "eth_blockNumber", params: [] },
+    { method: "eth_getCode", params: [options.ballotBox, "latest"] },
+  ]);
+  if (!code || code === "0x") {
+    throw new AuditError("BALLOT_BOX_NOT_FOUND", `no contract at ${options.ballotBox} on ${options.rpcUrl}`);
+  }
+  const block = options.toBlock ?? Number(headHex);
+  const fromBlock = options.fromBlock ?? 0;
+  const registry: RegistryEvent[] = [];
+  const filter = { address: options.ballotBox, topics: [[TOPICS.voterEnrolled, TOPICS.voterRevoked]] };
+  for await (const page of scanLogs(rpc, filter, fromBlock, block, options.scan)) {
+    for (const log of page.logs) {
+      const e = decodeRegistryLog(log);
+      if (e) registry.push(e);
+    }
+    options.onProgress?.({
+      phase: "registry",
+      blocksDone: page.to - fromBlock + 1,
+      blocksTotal: block - fromBlock + 1,
+      ballots: 0,
+    });
+  }
+  return { rpc, chainId: BigInt(chainIdHex ?? "0"), ballotBox: options.ballotBox, fromBlock, block, registry };
+}
+
+/** The contract's stored values for the poll at the snapshot block. */
+export async function readOnChain(snapshot: ChainSnapshot, pollId: bigint): Promise<OnChainPoll> {
+  const call = (fn: "poll" | "tallies" | "ballotRoot") => ({
+    method: "eth_call",
+    params: [
+      { to: snapshot.ballotBox, data: ballotBoxInterface.encodeFunctionData(fn, [pollId]) },
+      hex(snapshot.block),
+    ],
+  });
+  const [pollData, talliesData, rootData] = await snapshot.rpc.batch<string>([
+    call("poll"),
+    call("tallies"),
+    call("ballotRoot"),
+  ]);
+  const view = ballotBoxInterface.decodeFunctionResult("poll", pollData!)[0] as unknown as {
+    ballots: bigint;
+    state: bigint;
+    finalRoot: string;
+  };
+  return {
+    block: snapshot.block,
+    state: POLL_STATES[Number(view.state)] ?? `unknown (${view.state})`,
+    ballots: Number(view.ballots),
+    tallies: [...(ballotBoxInterface.decodeFunctionResult("tallies", talliesData!)[0] as bigint[])],
+    ballotRoot: (ballotBoxInterface.decodeFunctionResult("ballotRoot", rootData!)[0] as string).toLowerCase(),
+    finalRoot: view.finalRoot.toLowerCase(),
+  };
+}
+
+async function assertPollExists(snapshot: ChainSnapshot, pollId: bigint): Promise<void> {
+  if (pollId < 1n || pollId > (await pollCount(snapshot))) {
+    throw new AuditError("POLL_NOT_FOUND", `poll ${pollId} does not exist at block ${snapshot.block}`);
+  }
+}
+
+export async function pollCount(snapshot: ChainSnapshot): Promise<bigint> {
+  const data = await snapshot.rpc.call<string>("eth_call", [
+    { to: snapshot.ballotBox, data: ballotBoxInterface.encodeFunctionData("pollCount", []) },
+    hex(snapshot.block),
+  ]);
+  return ballotBoxInterface.decodeFunctionResult("pollCount", data)[0] as bigint;
+}
+
+/** Timestamps of `blocks`, fetched in JSON-RPC batches. */
+async function blockTimes(rpc: Rpc, blocks: readonly number[], into: Map<number, number>): Promise<void> {
+  const missing = blocks.filter((b) => !into.has(b));
+  for (let i = 0; i < missing.length; i += 100) {
+    const chunk = missing.slice(i, i + 100);
+    const answers = await rpc.batch<{ timestamp: string } | null>(
+      chunk.map((b) => ({ method: "eth_getBlockByNumber", params: [hex(b), false] })),
+    );
+    answers.forEach((a, j) => {
+      if (a) into.set(chunk[j]!, Number(a.timestamp));
+    });
+  }
+}
+
+export async function auditPollAt(
+  snapshot: ChainSnapshot,
+  pollId: bigint,
+  options: Pick<AuditOptions, "onProgress" | "checkSignatures" | "scan"> = {},
+): Promise<AuditReport> {
+  const { rpc, ballotBox } = snapshot;
+  const lifecycleLogs = await collectLogs(
+    rpc,
+    {
+      address: ballotBox,
+      topics: [[TOPICS.pollCreated, TOPICS.pollClosed, TOPICS.pollCancelled, TOPICS.pollFinalized], pollTopic(pollId)],
+    },
+    snapshot.fromBlock,
+    snapshot.block,
+    options.scan,
+  );
+  const { poll, lifecycle } = decodeLifecycle(lifecycleLogs);
+  if (!poll) await assertPollExists(snapshot, pollId);
+  const times = new Map<number, number>();
+  const history: Omit<PollHistory, "ballots"> = {
+    chainId: snapshot.chainId,
+    ballotBox,
+    pollId,
+    poll,
+    lifecycle,
+    registry: snapshot.registry,
+    blockTimes: times,
+  };
+  const checker = new PollChecker(history, { checkSignatures: options.checkSignatures });
+  const start = poll?.created.block ?? snapshot.fromBlock;
+  const pages = scanLogs(
+    rpc,
+    { address: ballotBox, topics: [TOPICS.ballotCast, pollTopic(pollId)] },
+    start,
+    snapshot.block,
+    options.scan,
+  );
+  let ballots = 0;
+  // The next page is fetched while this one is checked.
+  let next = pages.next();
+  for (;;) {
+    const result = await next;
+    if (result.done) break;
+    next = pages.next();
+    const page = result.value;
+    const records: BallotRecord[] = page.logs.map(decodeBallotCast);
+    await blockTimes(rpc, [...new Set(records.map((r) => r.block))], times);
+    for (const r of records) checker.add(r);
+    ballots += records.length;
+    options.onProgress?.({
+      phase: "ballots",
+      blocksDone: page.to - start + 1,
+      blocksTotal: snapshot.block - start + 1,
+      ballots,
+    });
+  }
+  const onChain = await readOnChain(snapshot, pollId);
+  options.onProgress?.({ phase: "tree", blocksDone: 1, blocksTotal: 1, ballots });
+  return checker.finish(onChain);
+}
+
+/** Audits one poll: the whole registry history, the poll's events, and the contract's values. */
+export async function auditPoll(options: AuditOptions): Promise<AuditReport> {
+  const snapshot = await openSnapshot(options);
+  return auditPollAt(snapshot, BigInt(options.pollId), options);
+}
+
+/** Audits every poll the contract has, sharing one snapshot and one registry read. */
+export async function auditAllPolls(options: Omit<AuditOptions, "pollId">): Promise<AuditReport[]> {
+  const snapshot = await openSnapshot(options);
+  const count = await pollCount(snapshot);
+  const reports: AuditReport[] = [];
+  for (let id = 1n; id <= count; id++) reports.push(await auditPollAt(snapshot, id, options));
+  return reports;
+}
+
+/**
+ * The poll's whole history and the contract's values, held in memory: for tests and small polls that
+ * want to look at (or alter) what the checker sees. `auditPollAt` streams instead.
+ */
+export async function fetchPollHistory(
+  snapshot: ChainSnapshot,
+  pollId: bigint,
+  scan?: ScanOptions,
+): Promise<{ history: PollHistory & { ballots: BallotRecord[] }; onChain: OnChainPoll }> {
+  const lifecycleLogs = await collectLogs(
+    snapshot.rpc,
+    {
+      address: snapshot.ballotBox,
+      topics: [[TOPICS.pollCreated, TOPICS.pollClosed, TOPICS.pollCancelled, TOPICS.pollFinalized], pollTopic(pollId)],
+    },
+    snapshot.fromBlock,
+    snapshot.block,
+    scan,
+  );
+  const { poll, lifecycle } = decodeLifecycle(lifecycleLogs);
+  if (!poll) await assertPollExists(snapshot, pollId);
+  const logs = await collectLogs(
+    snapshot.rpc,
+    { address: snapshot.ballotBox, topics: [TOPICS.ballotCast, pollTopic(pollId)] },
+    snapshot.fromBlock,
+    snapshot.block,
+    scan,
+  );
+  const ballots = logs.map(decodeBallotCast);
+  const times = new Map<number, number>();
+  await blockTimes(snapshot.rpc, [...new Set(ballots.map((b) => b.block))], times);
+  const history = {
+    chainId: snapshot.chainId,
+    ballotBox: snapshot.ballotBox,
+    pollId,
+    poll,
+    lifecycle,
+    registry: snapshot.registry,
+    ballots,
+    blockTimes: times,
+  };
+  return { history, onChain: await readOnChain(snapshot, pollId) };
+}

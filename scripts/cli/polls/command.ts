@@ -1,0 +1,165 @@
+/** `veche poll …`: create polls from files, read them with live tallies, and run their lifecycle. */
+import type { Command } from "commander";
+import { Option } from "commander";
+import { POLL_STATES } from "../../../contracts/protocol";
+import type { LocalizedText, PollStateName } from "../../../contracts/protocol";
+import { contextOf, examples, integer } from "../command";
+import type { CliContext } from "../context";
+import { resolvePath } from "../context";
+import type { CliIo } from "../io";
+import { printResult } from "../io";
+import { createPoll, pollParams } from "./createPoll";
+import type { CreatedPoll } from "./createPoll";
+import { cancelPoll, closePoll, finalizePoll } from "./pollActions";
+import { loadPollFile } from "./pollFile";
+import { listPolls, showPoll } from "./readPolls";
+import type { PollDetail } from "./readPolls";
+
+const pollId = integer(1, 2 ** 53 - 1);
+
+/** `poll create` callable in-process: the demo seeding creates its polls through it. */
+export function pollCreateFromFile(ctx: CliContext, file: string): Promise<CreatedPoll> {
+  return createPoll(ctx, loadPollFile(resolvePath(ctx, file)));
+}
+
+function en(text: LocalizedText | null): string {
+  return text?.en ?? "(text missing or altered)";
+}
+
+export function renderPoll(p: PollDetail): string {
+  const scope = p.cityWide ? "city-wide" : `districts ${p.districts.join(", ")}`;
+  const lines = [
+    `Poll ${p.pollId}: ${en(p.title)} [${p.state}]`,
+    p.title ? `  ${p.title.ru}` : "",
+    `  ${p.start} → ${p.end} · ${scope} · re-voting ${p.revote ? "on" : "off"} · ${p.points} points`,
+    `  ${p.ballots} ballots · root ${p.ballotRoot}${p.finalRoot ? ` · final root ${p.finalRoot}` : ""}`,
+    p.textVerified ? "" : "  warning: the poll's text on the chain is missing or does not match its hash",
+  ];
+  p.questions.forEach((q, qi) => {
+    const pick = q.maxChoices > 1 ? ` (pick up to ${q.maxChoices})` : "";
+    lines.push("", `${qi + 1}. ${en(q.text)}${pick}`);
+    const total = q.options.reduce((sum, o) => sum + o.votes, 0);
+    const width = Math.max(...q.options.map((o) => en(o.text).length));
+    for (const option of q.options) {
+      const share = total > 0 ? option.votes / total : 0;
+      const bar = "█".repeat(Math.round(share * 20));
+      lines.push(
+        `   ${en(option.text).padEnd(width)}  ${String(option.votes).padStart(6)}  ${(share * 100).toFixed(1).padStart(5)}%  ${bar}`,
+      );
+    }
+  });
+  return lines.filter((line, i) => line !== "" || i > 4).join("\n");
+}
+
+export function registerPollCommands(program: Command, io: CliIo): void {
+  const poll = program.command("poll").description("create, read, close and finalize polls (on the chain)");
+
+  poll
+    .command("create")
+    .description("create a poll from a poll file (.json, .yaml or .yml; see scripts/cli/README.md)")
+    .argument("<poll-file>")
+    .option("--dry-run", "validate the file and show what would be sent, without sending it")
+    .addHelpText(
+      "after",
+      examples([
+        "veche poll create scripts/cli/examples/metro-line.yaml",
+        "veche poll create poll.json --dry-run --json",
+        "VECHE_STAFF_KEY=0x… veche poll create poll.yaml --network city --rpc https://rpc.city.example",
+      ]),
+    )
+    .action(async (file: string, options: { dryRun?: boolean }, command: Command) => {
+      const ctx = contextOf(io, command);
+      if (options.dryRun) {
+        const spec = loadPollFile(resolvePath(ctx, file));
+        const params = pollParams(spec, Math.floor(Date.now() / 1000));
+        const preview = { valid: true, ...params, uriBytes: Buffer.byteLength(params.uri) };
+        printResult(io, ctx.json, preview, () => `${file} is a valid poll: "${spec.title.en}", nothing sent`);
+        return;
+      }
+      const created = await pollCreateFromFile(ctx, file);
+      printResult(
+        io,
+        ctx.json,
+        created,
+        () =>
+          `created poll ${created.pollId}: "${created.title}"\n` +
+          `  ${created.start} → ${created.end}\n  transaction ${created.txHash} (block ${created.block})`,
+      );
+    });
+
+  poll
+    .command("list")
+    .description("list polls, newest first")
+    .addOption(new Option("--state <state>", "only polls in this state").choices([...POLL_STATES]))
+    .addHelpText("after", examples(["veche poll list", "veche poll list --state Active --json"]))
+    .action(async (options: { state?: PollStateName }, command: Command) => {
+      const ctx = contextOf(io, command);
+      const polls = await listPolls(ctx, options);
+      printResult(io, ctx.json, { polls }, () =>
+        polls.length === 0
+          ? "no polls"
+          : polls
+              .map(
+                (p) =>
+                  `${String(p.pollId).padStart(4)}  ${p.state.padEnd(9)}  ${String(p.ballots).padStart(7)} ballots  ` +
+                  `${p.end.slice(0, 16)}  ${en(p.title)}`,
+              )
+              .join("\n"),
+      );
+    });
+
+  poll
+    .command("show")
+    .description("show a poll with its live tallies per question and option, read from the chain")
+    .argument("<pollId>", "the poll's number", pollId)
+    .addHelpText("after", examples(["veche poll show 3", "veche poll show 3 --json"]))
+    .action(async (id: number, _options: unknown, command: Command) => {
+      const ctx = contextOf(io, command);
+      const detail = await showPoll(ctx, id);
+      printResult(io, ctx.json, detail, () => renderPoll(detail));
+    });
+
+  poll
+    .command("close")
+    .description("end an active poll now")
+    .argument("<pollId>", "the poll's number", pollId)
+    .addHelpText("after", examples(["veche poll close 3"]))
+    .action(async (id: number, _options: unknown, command: Command) => {
+      const ctx = contextOf(io, command);
+      const done = await closePoll(ctx, id);
+      printResult(io, ctx.json, done, () => `closed poll ${id} (transaction ${done.txHash})`);
+    });
+
+  poll
+    .command("cancel")
+    .description("cancel a poll that is not finalized; its ballots then count for nothing")
+    .argument("<pollId>", "the poll's number", pollId)
+    .addHelpText("after", examples(["veche poll cancel 3"]))
+    .action(async (id: number, _options: unknown, command: Command) => {
+      const ctx = contextOf(io, command);
+      const done = await cancelPoll(ctx, id);
+      printResult(io, ctx.json, done, () => `cancelled poll ${id} (transaction ${done.txHash})`);
+    });
+
+  poll
+    .command("finalize")
+    .description("recount a closed poll from the chain's ballot events and, if it matches, publish the result")
+    .argument("<pollId>", "the poll's number", pollId)
+    .addHelpText(
+      "after",
+      examples(["veche poll close 3 && veche poll finalize 3", "veche poll finalize 3 --json"]) +
+        "\nRefuses (exit 1, RECOUNT_MISMATCH) if the recount differs from the contract's tallies or ballot root.\n",
+    )
+    .action(async (id: number, _options: unknown, command: Command) => {
+      const ctx = contextOf(io, command);
+      const done = await finalizePoll(ctx, id);
+      printResult(
+        io,
+        ctx.json,
+        done,
+        () =>
+          `finalized poll ${id}: ${done.ballots} ballots from ${done.voters} residents, recount matches\n` +
+          `  root ${done.root}\n  transaction ${done.txHash}`,
+      );
+    });
+}

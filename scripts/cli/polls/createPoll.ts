@@ -1,0 +1,67 @@
+/** `poll create`: a validated poll file becomes a createPoll transaction; its text goes on-chain. */
+import { encodePollContent, ballotBoxInterface } from "../../../contracts/protocol";
+import type { Question } from "../../../contracts/protocol";
+import type { CliContext } from "../context";
+import { connectSigner, sendTransaction, withChain } from "../chain";
+import { CliError } from "../errors";
+import { pollContent, pollQuestions, pollSchedule } from "./pollFile";
+import type { PollFile } from "./pollFile";
+
+export interface CreatedPoll {
+  pollId: number;
+  txHash: string;
+  block: number;
+  start: string;
+  end: string;
+  contentHash: string;
+  title: string;
+}
+
+/** createPoll's argument, as the contract takes it. */
+export interface PollParams {
+  contentHash: string;
+  uri: string;
+  start: number;
+  end: number;
+  questions: Question[];
+  districts: number[];
+  revote: boolean;
+  points: number;
+}
+
+export function pollParams(poll: PollFile, nowSeconds: number): PollParams {
+  const { uri, contentHash } = encodePollContent(pollContent(poll));
+  const { start, end } = pollSchedule(poll, nowSeconds);
+  return {
+    contentHash,
+    uri,
+    start,
+    end,
+    questions: pollQuestions(poll),
+    districts: poll.scope.districts ?? [],
+    revote: poll.revote,
+    points: poll.points,
+  };
+}
+
+export async function createPoll(ctx: CliContext, poll: PollFile): Promise<CreatedPoll> {
+  return withChain(connectSigner(ctx), async (chain) => {
+    const latest = await chain.provider.getBlock("latest");
+    const now = latest?.timestamp ?? Math.floor(Date.now() / 1000);
+    const params = pollParams(poll, now);
+    const receipt = await sendTransaction(() => chain.ballotBox.createPoll(params), {});
+    const created = receipt.logs
+      .map((log) => ballotBoxInterface.parseLog(log))
+      .find((parsed) => parsed?.name === "PollCreated");
+    if (!created) throw new CliError("CHAIN_ERROR", `transaction ${receipt.hash} created no poll`);
+    return {
+      pollId: Number(created.args[0] as bigint),
+      txHash: receipt.hash,
+      block: receipt.blockNumber,
+      start: new Date(params.start * 1000).toISOString(),
+      end: new Date(params.end * 1000).toISOString(),
+      contentHash: params.contentHash,
+      title: poll.title.en,
+    };
+  });
+}

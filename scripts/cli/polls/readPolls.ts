@@ -1,0 +1,133 @@
+/** `poll list` and `poll show`: polls as the chain holds them, with their text and live tallies. */
+import { toBeHex, zeroPadValue } from "ethers";
+import { ballotBoxInterface, decodePollContent, POLL_STATES, ZERO_ROOT } from "../../../contracts/protocol";
+import type { BallotBox, LocalizedText, PollContent, PollStateName, Question } from "../../../contracts/protocol";
+import type { ChainConnection } from "../chain";
+import { chainError, connectChain, withChain } from "../chain";
+import type { CliContext } from "../context";
+import { fetchLogs } from "./logs";
+
+export interface PollOverview {
+  pollId: number;
+  state: PollStateName;
+  title: LocalizedText | null;
+  start: string;
+  end: string;
+  cityWide: boolean;
+  revote: boolean;
+  points: number;
+  ballots: number;
+}
+
+export interface PollDetail extends PollOverview {
+  description: LocalizedText | null;
+  districts: number[];
+  contentHash: string;
+  /** False when the on-chain text is missing or does not match its hash. */
+  textVerified: boolean;
+  ballotRoot: string;
+  finalRoot: string | null;
+  createdBlock: number | null;
+  questions: {
+    text: LocalizedText | null;
+    maxChoices: number;
+    options: { text: LocalizedText | null; votes: number }[];
+  }[];
+}
+
+type PollView = Awaited<ReturnType<BallotBox["poll"]>>;
+
+export function questionsOf(view: PollView): Question[] {
+  return view.questions.map((q) => ({ options: Number(q.options), maxChoices: Number(q.maxChoices) }));
+}
+
+function overview(pollId: number, view: PollView, content: PollContent | null): PollOverview {
+  return {
+    pollId,
+    state: POLL_STATES[Number(view.state)] ?? "Pending",
+    title: content?.title ?? null,
+    start: new Date(Number(view.start) * 1000).toISOString(),
+    end: new Date(Number(view.end) * 1000).toISOString(),
+    cityWide: view.cityWide,
+    revote: view.revote,
+    points: Number(view.points),
+    ballots: Number(view.ballots),
+  };
+}
+
+export async function readPollView(chain: ChainConnection, pollId: number): Promise<PollView> {
+  try {
+    return await chain.ballotBox.poll(pollId);
+  } catch (error) {
+    throw chainError(error);
+  }
+}
+
+export async function listPolls(ctx: CliContext, filter: { state?: PollStateName } = {}): Promise<PollOverview[]> {
+  return withChain(connectChain(ctx), async (chain) => {
+    const count = Number(await chain.ballotBox.pollCount());
+    const polls: PollOverview[] = [];
+    const batch = 20;
+    for (let first = count; first >= 1; first -= batch) {
+      const ids = Array.from({ length: Math.min(batch, first) }, (_, i) => first - i);
+      const views = await Promise.all(ids.map((id) => readPollView(chain, id)));
+      views.forEach((view, i) =>
+        polls.push(overview(ids[i] ?? 0, view, decodePollContent(view.uri, view.contentHash))),
+      );
+    }
+    return polls.filter((p) => !filter.state || p.state === filter.state);
+  });
+}
+
+/** The PollCreated event of a poll: its districts and the block it was created in. */
+export async function pollCreation(
+  chain: ChainConnection,
+  pollId: number,
+): Promise<{ districts: number[]; block: number } | null> {
+  const latest = await chain.provider.getBlockNumber();
+  const topic = ballotBoxInterface.getEvent("PollCreated")!.topicHash;
+  const logs = await fetchLogs(
+    chain.provider,
+    { address: chain.deployment.ballotBox, topics: [topic, zeroPadValue(toBeHex(pollId), 32)] },
+    chain.deployment.deployedBlock,
+    latest,
+  );
+  const log = logs[0];
+  const parsed = log ? ballotBoxInterface.parseLog(log) : null;
+  if (!log || !parsed) return null;
+  const params = parsed.args[1] as { districts: bigint[] };
+  return { districts: params.districts.map(Number), block: log.blockNumber };
+}
+
+export async function showPoll(ctx: CliContext, pollId: number): Promise<PollDetail> {
+  return withChain(connectChain(ctx), async (chain) => {
+    const view = await readPollView(chain, pollId);
+    const [tallies, root, creation] = await Promise.all([
+      chain.ballotBox.tallies(pollId),
+      chain.ballotBox.ballotRoot(pollId),
+      pollCreation(chain, pollId),
+    ]);
+    const content = decodePollContent(view.uri, view.contentHash);
+    let offset = 0;
+    const questions = questionsOf(view).map((q, qi) => {
+      const text = content?.questions[qi];
+      const options = Array.from({ length: q.options }, (_, oi) => ({
+        text: text?.options[oi] ?? null,
+        votes: Number(tallies[offset + oi] ?? 0n),
+      }));
+      offset += q.options;
+      return { text: text?.text ?? null, maxChoices: q.maxChoices, options };
+    });
+    return {
+      ...overview(pollId, view, content),
+      description: content?.description ?? null,
+      districts: creation?.districts ?? [],
+      contentHash: view.contentHash,
+      textVerified: content !== null,
+      ballotRoot: root,
+      finalRoot: view.finalRoot === ZERO_ROOT && Number(view.state) !== 4 ? null : view.finalRoot,
+      createdBlock: creation?.block ?? null,
+      questions,
+    };
+  });
+}

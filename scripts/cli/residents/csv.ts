@@ -1,0 +1,92 @@
+/**
+ * The resident register as CSV: a header naming `residentId,district,building` (in any order), then
+ * one resident per line. Fields may be quoted ("Tverskaya 7, bldg 2"); a field cannot span lines.
+ */
+export const REQUIRED_COLUMNS = ["residentId", "district", "building"] as const;
+export const RESIDENT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export const MAX_DISTRICT = 4_294_967_295;
+export const MAX_BUILDING_LENGTH = 100;
+
+export interface ResidentRow {
+  residentId: string;
+  district: number;
+  building: string;
+}
+
+export type Columns = Record<(typeof REQUIRED_COLUMNS)[number], number> & { count: number };
+
+/** Splits one CSV line into fields; null when a quote is left open or stray text follows one. */
+export function splitCsvLine(line: string): string[] | null {
+  const fields: string[] = [];
+  let field = "";
+  let i = 0;
+  let quoted = false;
+  let afterQuote = false;
+  while (i < line.length) {
+    const char = line[i] as string;
+    if (quoted) {
+      if (char === '"' && line[i + 1] === '"') {
+        field += '"';
+        i += 2;
+        continue;
+      }
+      if (char === '"') {
+        quoted = false;
+        afterQuote = true;
+      } else field += char;
+    } else if (char === ",") {
+      fields.push(field);
+      field = "";
+      afterQuote = false;
+    } else if (afterQuote) {
+      return null;
+    } else if (char === '"' && field.trim() === "") {
+      quoted = true;
+      field = "";
+    } else field += char;
+    i++;
+  }
+  if (quoted) return null;
+  fields.push(field);
+  return fields;
+}
+
+/** Quotes a field when CSV needs it. */
+export function csvField(value: string): string {
+  return /[",\r\n]/.test(value) || value !== value.trim() ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+export function parseHeader(line: string): Columns | string {
+  const fields = splitCsvLine(line.replace(/^\uFEFF/, ""));
+  if (!fields) return "header: unbalanced quotes";
+  const names = fields.map((f) => f.trim());
+  const columns: Partial<Columns> = { count: names.length };
+  for (const required of REQUIRED_COLUMNS) {
+    const index = names.indexOf(required);
+    if (index < 0) return `header must name the columns ${REQUIRED_COLUMNS.join(",")}; "${required}" is missing`;
+    columns[required] = index;
+  }
+  const extra = names.filter((n) => !(REQUIRED_COLUMNS as readonly string[]).includes(n));
+  if (extra.length > 0) return `header has unknown columns: ${extra.join(", ")}`;
+  return columns as Columns;
+}
+
+/** The row's resident, or why it is not one. */
+export function parseRow(line: string, columns: Columns): ResidentRow | string {
+  const fields = splitCsvLine(line);
+  if (!fields) return "unbalanced quotes";
+  if (fields.length !== columns.count) return `expected ${columns.count} fields, found ${fields.length}`;
+  const residentId = (fields[columns.residentId] ?? "").trim();
+  const districtText = (fields[columns.district] ?? "").trim();
+  const building = (fields[columns.building] ?? "").trim();
+  if (!RESIDENT_ID_PATTERN.test(residentId)) {
+    return `residentId "${residentId.slice(0, 70)}" must be 1-64 letters, digits, "-" or "_"`;
+  }
+  if (!/^\d{1,10}$/.test(districtText) || Number(districtText) > MAX_DISTRICT) {
+    return `district "${districtText.slice(0, 20)}" must be a whole number from 0 to ${MAX_DISTRICT}`;
+  }
+  if (building.length > MAX_BUILDING_LENGTH) {
+    return `building is ${building.length} characters long; at most ${MAX_BUILDING_LENGTH}`;
+  }
+  return { residentId, district: Number(districtText), building };
+}

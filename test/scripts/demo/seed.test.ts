@@ -1,0 +1,97 @@
+import fs from "node:fs";
+import path from "node:path";
+import { expect } from "chai";
+import { DEMO_POLLS, DEMO_REWARDS, RENOVATION_DISTRICT } from "../../../scripts/demo/city";
+import { isSeeded, seedDemoCity } from "../../../scripts/demo/seed";
+import { http, startStack } from "../../api/harness";
+import type { Stack } from "../../api/harness";
+import { cliEnv, tempDir } from "../cliHarness";
+
+interface PollAnswer {
+  pollId: number;
+  state: string;
+  cityWide: boolean;
+  districts: number[];
+  revote: boolean;
+  ballots: number;
+  tallies: string[];
+  content: { title: { en: string; ru: string }; questions: unknown[] } | null;
+}
+
+describe("demo city seeding", function () {
+  this.timeout(240_000);
+  let stack: Stack;
+  let demoDir: string;
+  before(async () => {
+    stack = await startStack();
+    demoDir = tempDir("veche-demo-");
+  });
+  after(async () => {
+    await stack?.stop();
+    if (demoDir) fs.rmSync(demoDir, { recursive: true, force: true });
+  });
+
+  it("seeds residents, polls, rewards and live ballots through the CLI commands, once", async () => {
+    expect(isSeeded(demoDir)).to.equal(false);
+    const result = await seedDemoCity({ env: cliEnv(stack), demoDir, residents: 25, voters: 6 });
+    expect(isSeeded(demoDir)).to.equal(true);
+
+    // The register: 25 residents, every one with a code in the codes file (mode 0600).
+    expect(result.residents).to.equal(25);
+    const codes = fs.readFileSync(result.codesFile, "utf8").trim().split("\n");
+    expect(codes).to.have.length(26);
+    expect(fs.statSync(result.codesFile).mode & 0o777).to.equal(0o600);
+    const stats = await http<{ total: number; activated: number; withKey: number }>(
+      stack,
+      "GET",
+      "/api/admin/residents/stats",
+      undefined,
+      cliEnv(stack).VECHE_STAFF_TOKEN,
+    );
+    expect(stats.body).to.deep.equal({ total: 25, activated: 6, withKey: 6 });
+
+    // The polls, with their texts in both languages, scoped as designed.
+    expect(Object.keys(result.polls)).to.deep.equal(Object.keys(DEMO_POLLS));
+    const polls = new Map<string, PollAnswer>();
+    for (const [name, pollId] of Object.entries(result.polls)) {
+      const res = await http<PollAnswer>(stack, "GET", `/api/polls/${pollId}`);
+      expect(res.status).to.equal(200);
+      polls.set(name, res.body);
+      expect(res.body.state).to.equal("Active");
+      expect(res.body.content?.title).to.deep.equal(DEMO_POLLS[name]?.title);
+    }
+    expect(polls.get("renovation-tverskoy")).to.deep.include({ cityWide: false, districts: [RENOVATION_DISTRICT] });
+    expect(polls.get("metro-line-name")?.content?.questions).to.have.length(1);
+    expect(polls.get("streets-and-parks-survey")?.content?.questions).to.have.length(3);
+    expect(polls.get("pyatnitskaya-pedestrian")?.revote).to.equal(true);
+
+    // Ballots are on the chain: six voters, each in every city-wide poll.
+    expect(result.voters).to.equal(6);
+    expect(result.mined).to.equal(result.ballots);
+    expect(polls.get("metro-line-name")?.ballots).to.equal(6);
+    const metroVotes = (polls.get("metro-line-name")?.tallies ?? []).reduce((sum, t) => sum + Number(t), 0);
+    expect(metroVotes).to.be.within(6, 12);
+    const voters = fs.readFileSync(result.votersFile, "utf8").trim().split("\n");
+    expect(voters).to.have.length(7);
+    expect(fs.statSync(result.votersFile).mode & 0o777).to.equal(0o600);
+
+    // A demo voter can sign in with the password written for them.
+    const [residentId, password] = (voters[1] as string).split(",");
+    const login = await http(stack, "POST", "/api/auth/login", { residentId, password });
+    expect(login.status).to.equal(200);
+
+    // The rewards.
+    const rewards = await http<{ rewards: { rewardId: number; cost: number }[] }>(stack, "GET", "/api/rewards");
+    expect(rewards.body.rewards.map((r) => r.cost)).to.deep.equal(Object.values(DEMO_REWARDS).map((r) => r.cost));
+
+    // Seeding again finds every step done and creates nothing.
+    const pollCount = await stack.staff.pollCount();
+    await seedDemoCity({ env: cliEnv(stack), demoDir, residents: 25, voters: 6 });
+    expect(await stack.staff.pollCount()).to.equal(pollCount);
+    expect(fs.readdirSync(path.join(demoDir, "polls")).sort()).to.deep.equal(
+      Object.keys(DEMO_POLLS)
+        .map((n) => `${n}.yaml`)
+        .sort(),
+    );
+  });
+});
