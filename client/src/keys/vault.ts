@@ -1,0 +1,145 @@
+/**
+ * The voter key at rest: its private key encrypted with AES-GCM under a key derived by PBKDF2-SHA256
+ * (310,000 iterations, random 16-byte salt) from the resident's password, in localStorage under the
+ * resident's id. The server never sees it; the decrypted wallet lives only in this tab's memory.
+ */
+import { Wallet } from "ethers";
+
+export const PBKDF2_ITERATIONS = 310_000;
+const PREFIX = "veche.voterKey.";
+
+export interface StoredKey {
+  version: 1;
+  address: string;
+  kdf: "PBKDF2-SHA256";
+  iterations: number;
+  salt: string;
+  iv: string;
+  ciphertext: string;
+  createdAt: string;
+}
+
+export class VaultError extends Error {
+  constructor(readonly code: "KEY_MISSING" | "PASSWORD_WRONG" | "KEY_CORRUPT") {
+    super(code);
+  }
+}
+
+const toB64 = (bytes: ArrayBuffer | Uint8Array) =>
+  btoa(String.fromCharCode(...new Uint8Array(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes))));
+const fromB64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+
+async function deriveKey(password: string, salt: Uint8Array, iterations: number): Promise<CryptoKey> {
+  const material = await crypto.subtle.importKey("raw", new TextEncoder().encode(password), "PBKDF2", false, [
+    "deriveKey",
+  ]);
+  return crypto.subtle.deriveKey(
+    { name: "PBKDF2", hash: "SHA-256", salt, iterations },
+    material,
+    { name: "AES-GCM", length: 256 },
+    false,
+    ["encrypt", "decrypt"],
+  );
+}
+
+/** Binds the ciphertext to its owner and address, so a stored key cannot be swapped between residents. */
+const additionalData = (residentId: string, address: string) =>
+  new TextEncoder().encode(`veche-voter-key|${residentId}|${address.toLowerCase()}`);
+
+export async function encryptKey(residentId: string, wallet: Wallet, password: string): Promise<StoredKey> {
+  const salt = crypto.getRandomValues(new Uint8Array(16));
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const key = await deriveKey(password, salt, PBKDF2_ITERATIONS);
+  const ciphertext = await crypto.subtle.encrypt(
+    { name: "AES-GCM", iv, additionalData: additionalData(residentId, wallet.address) },
+    key,
+    new TextEncoder().encode(wallet.privateKey),
+  );
+  return {
+    version: 1,
+    address: wallet.address,
+    kdf: "PBKDF2-SHA256",
+    iterations: PBKDF2_ITERATIONS,
+    salt: toB64(salt),
+    iv: toB64(iv),
+    ciphertext: toB64(ciphertext),
+    createdAt: new Date().toISOString(),
+  };
+}
+
+export async function decryptKey(residentId: string, stored: StoredKey, password: string): Promise<Wallet> {
+  const key = await deriveKey(password, fromB64(stored.salt), stored.iterations);
+  let plain: ArrayBuffer;
+  try {
+    plain = await crypto.subtle.decrypt(
+      { name: "AES-GCM", iv: fromB64(stored.iv), additionalData: additionalData(residentId, stored.address) },
+      key,
+      fromB64(stored.ciphertext),
+    );
+  } catch {
+    throw new VaultError("PASSWORD_WRONG");
+  }
+  const wallet = new Wallet(new TextDecoder().decode(plain));
+  if (wallet.address !== stored.address) throw new VaultError("KEY_CORRUPT");
+  return wallet;
+}
+
+type Slot = "active" | "pending";
+const slotKey = (residentId: string, slot: Slot) => PREFIX + residentId + (slot === "pending" ? ".pending" : "");
+
+function readSlot(residentId: string, slot: Slot): StoredKey | null {
+  const raw = localStorage.getItem(slotKey(residentId, slot));
+  if (!raw) return null;
+  try {
+    const parsed = JSON.parse(raw) as StoredKey;
+    return parsed.version === 1 ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The stored key, preferring the one whose address is `enrolled` (the resident's active key on-chain):
+ * a pending key left by an enrolment whose answer never arrived becomes the active one.
+ */
+export function loadStoredKey(residentId: string, enrolled?: string | null): StoredKey | null {
+  const active = readSlot(residentId, "active");
+  const pending = readSlot(residentId, "pending");
+  if (enrolled && pending && pending.address.toLowerCase() === enrolled.toLowerCase()) {
+    promotePending(residentId);
+    return pending;
+  }
+  return active;
+}
+
+/** A new key waits in the pending slot until the API confirms its enrolment. */
+export function savePendingKey(residentId: string, stored: StoredKey): void {
+  localStorage.setItem(slotKey(residentId, "pending"), JSON.stringify(stored));
+}
+
+export function promotePending(residentId: string): void {
+  const pending = localStorage.getItem(slotKey(residentId, "pending"));
+  if (pending === null) return;
+  localStorage.setItem(slotKey(residentId, "active"), pending);
+  localStorage.removeItem(slotKey(residentId, "pending"));
+}
+
+let unlocked: { residentId: string; wallet: Wallet } | null = null;
+
+/** The decrypted voter key for this tab, if the resident unlocked it. */
+export function unlockedWallet(residentId: string): Wallet | null {
+  return unlocked?.residentId === residentId ? unlocked.wallet : null;
+}
+
+export function keepUnlocked(residentId: string, wallet: Wallet | null): void {
+  unlocked = wallet ? { residentId, wallet } : null;
+}
+
+/** Opens the stored key with `password` and keeps it for this tab. */
+export async function unlock(residentId: string, password: string, enrolled?: string | null): Promise<Wallet> {
+  const stored = loadStoredKey(residentId, enrolled);
+  if (!stored) throw new VaultError("KEY_MISSING");
+  const wallet = await decryptKey(residentId, stored, password);
+  keepUnlocked(residentId, wallet);
+  return wallet;
+}

@@ -1,0 +1,98 @@
+/** Shapes of the API's answers, as documented in its contract (GET /api/docs). */
+import type { PollContent, Question } from "../../contracts/protocol/index";
+
+export type PollState = "Pending" | "Active" | "Closed" | "Cancelled" | "Finalized";
+
+export interface ChainConfig {
+  chainId: number;
+  ballotBox: string;
+  deployedBlock: number;
+  network: string;
+  rpcUrl: string;
+}
+
+export interface PollSummary {
+  pollId: number;
+  state: PollState;
+  start: string;
+  end: string;
+  cityWide: boolean;
+  districts: number[];
+  revote: boolean;
+  points: number;
+  questions: Question[];
+  content: PollContent | null;
+  contentHash: string;
+  finalRoot: string | null;
+}
+
+export interface PollDetail extends PollSummary {
+  ballots: number;
+  tallies: string[];
+  ballotRoot: string;
+}
+
+export type BallotStatus = "accepted" | "sent" | "mined" | "superseded" | "failed";
+
+export interface MyBallot {
+  ballotId: string;
+  revision: number;
+  status: BallotStatus;
+}
+
+export interface MyPoll extends PollSummary {
+  myBallot: MyBallot | null;
+}
+
+export interface BallotState {
+  ballotId: string;
+  status: BallotStatus;
+  pollId: number;
+  voter: string;
+  choices: string;
+  revision: number;
+  errorCode: string | null;
+  acceptedAt: string;
+  receipt: null | { pollId: number; leafIndex: number; leaf: string; txHash: string; block: number };
+}
+
+export interface Me {
+  residentId: string;
+  district: number;
+  building: string;
+  residentHash: string;
+  resident: number | null;
+  voterKey: null | { address: string; status: "active" | "revoked"; txHash: string; enrolledAt: string };
+}
+
+export interface ProofAnswer {
+  leafIndex: number;
+  ballots: number;
+  siblings: string[];
+  leaf: string;
+  root: string;
+  onChainRoot: string;
+  finalRoot: string | null;
+  /** The block the proof's tree was read at, when the API says. */
+  block?: number;
+}
+
+export interface ListedBallot {
+  leafIndex: number;
+  leaf: string;
+  voter: string;
+  resident: number;
+  choices: string;
+  revision: number | string;
+  txHash: string;
+  block: number;
+  time: string | number | null;
+}
+
+export interface Reward {
+  rewardId: number;
+  cost: number | string;
+  stock: number | string;
+  active: boolean;
+  uri: string;
+}

@@ -1,0 +1,30 @@
+/**
+ * Builds the resident app and public explorer into client/dist, which the API serves. The protocol
+ * module (ethers, merkletreejs) expects Node's Buffer, so the npm `buffer` package stands in for it.
+ */
+/* eslint import-x/no-cycle: "off" -- the rule's resolver cannot load the "vite" package; a config file has no cycles. */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vite";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export default defineConfig({
+  root: here,
+  base: "/",
+  resolve: { alias: { buffer: "buffer/" } },
+  define: { global: "globalThis" },
+  // ethers and the typed contract make up most of the bundle.
+  build: {
+    outDir: path.join(here, "dist"),
+    emptyOutDir: true,
+    target: "es2022",
+    sourcemap: true,
+    chunkSizeWarningLimit: 900,
+  },
+  worker: { format: "es" },
+  server: {
+    // `npm run client:dev` talks to an API started separately (`npm start`).
+    proxy: { "/api": process.env.VECHE_API_URL ?? "http://127.0.0.1:8080" },
+  },
+});
