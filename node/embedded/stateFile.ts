@@ -1,10 +1,11 @@
 /**
  * Guarding anvil's state file. anvil rewrites `--state` in place (truncate, then write), so a kill
  * during a write leaves a cut-off file that anvil refuses to load. We keep a last good copy beside it,
- * taken only from a read that saw one complete, unchanging file, and restore it before a start.
+ * taken only from a copy of one complete file that did not change while copied, and restore it before
+ * a start.
  *
  * "Complete" is checked by streaming the bytes through a bracket and string matcher rather than by
- * JSON.parse: a state file grows ~3 KB per transaction and passes V8's ~512 MB string limit long before
+ * JSON.parse: a state file grows 4-6 KB per transaction and passes V8's ~512 MB string limit long before
  * a big poll ends, and a stream check holds neither the event loop nor the memory. A cut-off write is
  * a prefix of the JSON document, and no proper prefix of a JSON object closes its outer brace.
  */

@@ -104,4 +104,20 @@ describe("embedded chain: crashes", function () {
     expect(fs.readFileSync(stateFile, "utf8")).to.equal(cutOff);
     expect(fs.existsSync(path.join(dataDir, "chain", "anvil.pid"))).to.equal(false);
   });
+
+  it("reports CHAIN_START_FAILED with anvil's reason when it cannot load a whole but foreign state file", async () => {
+    const dataDir = newDataDir();
+    const stateFile = path.join(dataDir, "chain", "state.json");
+    fs.mkdirSync(path.dirname(stateFile), { recursive: true });
+    fs.writeFileSync(stateFile, '{"not":"a chain state"}');
+
+    const failure = await startEmbeddedChain({ dataDir, port: 0 }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(failure).to.be.instanceOf(ChainError);
+    expect((failure as ChainError).code).to.equal("CHAIN_START_FAILED");
+    expect((failure as ChainError).message).to.include("failed to parse json file");
+    expect(fs.readFileSync(stateFile, "utf8")).to.equal('{"not":"a chain state"}');
+  });
 });
