@@ -72,6 +72,8 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
   const relayer = new Relayer(chain, outbox, log.child({ part: "relayer" }), metrics, {
     ...defaultRelayerOptions,
     maxInFlight: config.relayerMaxInFlight,
+    priorityFee: config.relayerPriorityFee,
+    maxGasPrice: config.relayerMaxGasPrice,
   });
   const ctx: AppContext = { config, log, db, chain, follower, state, outbox, relayer, metrics };
 

@@ -49,6 +49,10 @@ export const configSchema = z.object({
   CLIENT_DIR: z.string().optional(),
   /** Ballots sent per relayer account before waiting for blocks. */
   RELAYER_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(2000),
+  /** Tip the relayers pay over twice the base fee; 0 on a zero-fee permissioned network. */
+  RELAYER_PRIORITY_FEE_WEI: z.coerce.bigint().nonnegative().default(1_000_000_000n),
+  /** The most the relayers pay per gas, fee bumps included. */
+  RELAYER_MAX_GAS_PRICE_WEI: z.coerce.bigint().positive().default(1_000_000_000_000n),
 });
 
 export type RawConfig = z.input<typeof configSchema>;
@@ -72,6 +76,8 @@ export interface Config {
   logLevel: string;
   clientDir: string | undefined;
   relayerMaxInFlight: number;
+  relayerPriorityFee: bigint;
+  relayerMaxGasPrice: bigint;
 }
 
 export class ConfigError extends Error {
@@ -105,5 +111,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: c.LOG_LEVEL,
     clientDir: c.CLIENT_DIR,
     relayerMaxInFlight: c.RELAYER_MAX_IN_FLIGHT,
+    relayerPriorityFee: c.RELAYER_PRIORITY_FEE_WEI,
+    relayerMaxGasPrice: c.RELAYER_MAX_GAS_PRICE_WEI,
   };
 }

@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import { createApp } from "./app";
 import type { VecheApp } from "./app";
 import type { Config } from "./config";
+import { clientErrorHandler } from "./http/errorHandler";
 
 export interface RunningServer {
   url: string;
@@ -18,6 +19,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   await veche.start();
   const server = http.createServer(veche.app);
   server.keepAliveTimeout = 65_000;
+  server.on("clientError", clientErrorHandler);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());

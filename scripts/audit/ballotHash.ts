@@ -5,7 +5,7 @@
  */
 import { getAddress, id as hashText, keccak256 as jsKeccak, toUtf8Bytes } from "ethers";
 import { DOMAIN_NAME, DOMAIN_VERSION } from "../../contracts/protocol";
-import { keccak256Native, recoverAddress } from "./native";
+import { keccak256Native, recoverAddress } from "../../contracts/protocol/node/native";
 
 /** A uint256 as 64 hex digits. */
 export function word(value: bigint): string {
@@ -25,8 +25,15 @@ export function leafFromWords(
   choicesWord: string,
   revisionWord: string,
 ): Buffer {
-  return keccak256Native(Buffer.from(pollIdWord + voterWord + choicesWord + revisionWord, "hex"));
+  // One 128-byte preimage, reused: keccak256Native copies what it absorbs, so nothing keeps a reference.
+  preimage.write(pollIdWord, 0, "hex");
+  preimage.write(voterWord, 32, "hex");
+  preimage.write(choicesWord, 64, "hex");
+  preimage.write(revisionWord, 96, "hex");
+  return keccak256Native(preimage);
 }
+
+const preimage = Buffer.alloc(128);
 
 export function ballotLeafNative(b: { pollId: bigint; voter: string; choices: bigint; revision: bigint }): Buffer {
   return leafFromWords(word(b.pollId), addressWord(b.voter), word(b.choices), word(b.revision));

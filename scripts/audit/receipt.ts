@@ -13,7 +13,7 @@ import { decodeBallotCast, TOPICS } from "./history";
 import type { BallotRecord } from "./history";
 import { scanLogs } from "./logs";
 import type { RawLog, ScanOptions } from "./logs";
-import { keccak256Native } from "./native";
+import { keccak256Native } from "../../contracts/protocol/node/native";
 import { AuditError, Rpc } from "./rpc";
 
 export interface Receipt {

@@ -1,10 +1,9 @@
 /**
  * A million-ballot poll as raw eth_getLogs answers, generated page by page so the benchmark times the
- * audit's work on events (decoding, eligibility replay, recount, leaves, merkletreejs root), not a node.
- * Every ballot is from its own enrolled resident; signatures are filler (their check is timed on the
- * chain benchmark, with real ones).
+ * audit's work on events (decoding, recount, leaves, merkletreejs root), not a node. Every ballot is
+ * from its own resident; signatures are filler (signatures and eligibility are timed on the chain
+ * benchmark, with real ones).
  */
-import crypto from "node:crypto";
 import { TOPICS } from "../audit/history";
 import type { RawLog } from "../audit/logs";
 import { word } from "../audit/ballotHash";
@@ -32,27 +31,6 @@ export function syntheticChoices(i: number): bigint {
  */
 export function asJson(logs: RawLog[]): string {
   return JSON.stringify(logs);
-}
-
-/** VoterEnrolled logs for residents [from, to), in blocks before the poll's first ballot. */
-export function registryPage(from: number, to: number): RawLog[] {
-  const logs: RawLog[] = [];
-  for (let i = from; i < to; i++) {
-    logs.push({
-      address: BALLOT_BOX,
-      topics: [
-        TOPICS.voterEnrolled,
-        `0x${crypto.randomBytes(32).toString("hex")}`,
-        `0x${word(BigInt(i + 1))}`,
-        `0x${voterWord(i)}`,
-      ],
-      data: `0x${word(1n)}`,
-      blockNumber: hex(10 + Math.floor(i / BALLOTS_PER_BLOCK)),
-      transactionHash: `0x${"11".repeat(32)}`,
-      logIndex: hex(i % BALLOTS_PER_BLOCK),
-    });
-  }
-  return logs;
 }
 
 const SIGNATURE = `${"22".repeat(64)}1b`.padEnd(192, "0");

@@ -7,21 +7,36 @@
  *   npm run bench:e2e            (BENCH_BALLOTS, BENCH_VOTERS, BENCH_CONCURRENCY to resize)
  */
 import fs from "node:fs";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { JsonRpcProvider, NonceManager, Transaction, Wallet, hexlify, randomBytes } from "ethers";
-import { ballotBoxInterface, connectBallotBox, encodePollContent, BALLOT_CAST_TOPIC } from "../../contracts/protocol";
+import { JsonRpcProvider, Wallet } from "ethers";
+import { ballotBoxInterface, BALLOT_CAST_TOPIC } from "../../contracts/protocol";
 import type { Deployment } from "../../contracts/protocol";
 import { startEmbeddedChain } from "../../node/embedded/chain";
 import type { EmbeddedChain } from "../../node/embedded/chain";
 import { ensureDeployed } from "../../node/embedded/deploy";
-import { BallotDigester, ballotLeafNative, signDigest } from "../../api/src/crypto/native";
-import { spawnApi } from "../lib/apiProcess";
-import { pickFreePort } from "../../node/embedded/ports";
+import { ballotLeafNative } from "../../contracts/protocol/node/ballotCodec";
 import { processCpuSeconds } from "./cpu";
 import { markdownTable, writeFigures } from "./results";
 import type { BenchFigure } from "./results";
+import {
+  agent,
+  anvilPid as readAnvilPid,
+  ballotDigester,
+  ballotJson,
+  createPolls,
+  enrolVoters,
+  log,
+  percentile,
+  rawTx,
+  receiptLatency,
+  request,
+  sendRaw,
+  sign,
+  spawnBenchApi,
+  waitForNonce,
+} from "./load";
+import type { SignedBallot } from "./load";
 
 const BALLOTS = Number(process.env.BENCH_BALLOTS ?? 20_000);
 const VOTERS = Number(process.env.BENCH_VOTERS ?? 2_000);
@@ -30,106 +45,6 @@ const RAW_BALLOTS = Number(process.env.BENCH_RAW_BALLOTS ?? 10_000);
 /** Every this many ballots, one is followed until its receipt is served, for the latency figures. */
 const SAMPLE_EVERY = 10;
 const DEADLINE_MS = 10 * 60 * 1000;
-
-interface SignedBallot {
-  pollId: bigint;
-  choices: bigint;
-  revision: bigint;
-  signature: string;
-  leaf: string;
-}
-
-function log(message: string): void {
-  process.stderr.write(`${message}\n`);
-}
-
-function sign(digester: BallotDigester, key: Wallet, pollId: bigint, choices: bigint): SignedBallot {
-  const digest = digester.digest(pollId, choices, 1n);
-  const { r, s, yParity } = signDigest(digest, Buffer.from(key.privateKey.slice(2), "hex"));
-  const signature = `${r}${s.slice(2)}${(27 + yParity).toString(16)}`;
-  return { pollId, choices, revision: 1n, signature, leaf: ballotLeafNative(pollId, key.address, choices, 1n) };
-}
-
-async function createPolls(chain: EmbeddedChain, deployment: Deployment, provider: JsonRpcProvider, count: number) {
-  const staff = connectBallotBox(
-    deployment.ballotBox,
-    new NonceManager(new Wallet(chain.keys.staff.privateKey, provider)),
-  );
-  const now = (await provider.getBlock("latest"))?.timestamp ?? Math.floor(Date.now() / 1000);
-  const text = (s: string) => ({ en: s, ru: s });
-  const { uri, contentHash } = encodePollContent({
-    title: text("Benchmark poll"),
-    description: text("Yes or no."),
-    questions: [{ text: text("Yes?"), options: [text("Yes"), text("No")] }],
-  });
-  const txs = await Promise.all(
-    Array.from({ length: count }, () =>
-      staff.createPoll({
-        contentHash,
-        uri,
-        start: now,
-        end: now + 24 * 3600,
-        questions: [{ options: 2, maxChoices: 1 }],
-        districts: [],
-        revote: false,
-        points: 1,
-      }),
-    ),
-  );
-  const ids: bigint[] = [];
-  for (const tx of txs) {
-    const receipt = await tx.wait();
-    for (const l of receipt?.logs ?? []) {
-      const parsed = staff.interface.parseLog(l);
-      if (parsed?.name === "PollCreated") ids.push(parsed.args[0] as bigint);
-    }
-  }
-  return ids;
-}
-
-async function enrolVoters(
-  chain: EmbeddedChain,
-  deployment: Deployment,
-  provider: JsonRpcProvider,
-  count: number,
-): Promise<Wallet[]> {
-  const registrar = new Wallet(chain.keys.registrar.privateKey, provider);
-  let nonce = await provider.getTransactionCount(registrar.address, "pending");
-  const voters = Array.from({ length: count }, () => new Wallet(hexlify(randomBytes(32))));
-  const raws = voters.map((v, i) => {
-    const tx = Transaction.from({
-      type: 0,
-      to: deployment.ballotBox,
-      data: ballotBoxInterface.encodeFunctionData("enrol", [hexlify(randomBytes(32)), v.address, 1 + (i % 5)]),
-      nonce: nonce++,
-      gasLimit: 200_000n,
-      gasPrice: 10_000_000_000n,
-      chainId: BigInt(deployment.chainId),
-    });
-    tx.signature = signDigest(
-      Buffer.from(tx.unsignedHash.slice(2), "hex"),
-      Buffer.from(registrar.privateKey.slice(2), "hex"),
-    );
-    return tx.serialized;
-  });
-  await sendRaw(provider, raws);
-  await waitForNonce(provider, registrar.address, nonce);
-  return voters;
-}
-
-async function sendRaw(provider: JsonRpcProvider, raws: readonly string[]): Promise<void> {
-  for (let i = 0; i < raws.length; i += 500) {
-    await Promise.all(raws.slice(i, i + 500).map((raw) => provider.send("eth_sendRawTransaction", [raw])));
-  }
-}
-
-async function waitForNonce(provider: JsonRpcProvider, address: string, nonce: number): Promise<void> {
-  const deadline = Date.now() + DEADLINE_MS;
-  while ((await provider.getTransactionCount(address, "latest")) < nonce) {
-    if (Date.now() > deadline) throw new Error("transactions were not mined in time");
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** Pre-signed ballot transactions straight to the node from the relayer accounts: the engine's ceiling. */
 async function rawEngineRate(
@@ -141,12 +56,7 @@ async function rawEngineRate(
   const [pollId] = await createPolls(chain, deployment, provider, Math.ceil(RAW_BALLOTS / voters.length));
   const polls = await createPolls(chain, deployment, provider, Math.ceil(RAW_BALLOTS / voters.length) - 1);
   const allPolls = [pollId!, ...polls];
-  const digester = new BallotDigester({
-    name: "Veche",
-    version: "1",
-    chainId: deployment.chainId,
-    verifyingContract: deployment.ballotBox,
-  });
+  const digester = ballotDigester(deployment);
   const relayers = chain.keys.relayers.map((r) => new Wallet(r.privateKey));
   const nonces = await Promise.all(relayers.map((r) => provider.getTransactionCount(r.address, "pending")));
   const start = [...nonces];
@@ -155,97 +65,40 @@ async function rawEngineRate(
     const voter = voters[i % voters.length]!;
     const b = sign(digester, voter, allPolls[Math.floor(i / voters.length)]!, 1n);
     const r = i % relayers.length;
-    const tx = Transaction.from({
-      type: 0,
-      to: deployment.ballotBox,
-      data: ballotBoxInterface.encodeFunctionData("castBallot", [b.pollId, b.choices, b.revision, b.signature]),
-      nonce: nonces[r]!++,
-      gasLimit: 500_000n,
-      gasPrice: 10_000_000_000n,
-      chainId: BigInt(deployment.chainId),
-    });
-    tx.signature = signDigest(
-      Buffer.from(tx.unsignedHash.slice(2), "hex"),
-      Buffer.from(relayers[r]!.privateKey.slice(2), "hex"),
-    );
-    raws.push(tx.serialized);
+    const data = ballotBoxInterface.encodeFunctionData("castBallot", [b.pollId, b.choices, b.revision, b.signature]);
+    raws.push(rawTx(deployment, relayers[r]!, nonces[r]!++, data, 500_000n));
   }
   const began = Date.now();
   await sendRaw(provider, raws);
-  await Promise.all(relayers.map((r, i) => waitForNonce(provider, r.address, nonces[i]!)));
+  await Promise.all(relayers.map((r, i) => waitForNonce(provider, r.address, nonces[i]!, DEADLINE_MS)));
   const seconds = (Date.now() - began) / 1000;
   const sent = nonces.reduce((sum, n, i) => sum + n - start[i]!, 0);
   return sent / seconds;
-}
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
-
-/** A plain keep-alive HTTP request: fetch's own overhead was a large share of the load generator's CPU. */
-function request(url: string, method: string, body?: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      url,
-      {
-        method,
-        agent,
-        headers: body ? { "content-type": "application/json", "content-length": Buffer.byteLength(body) } : {},
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-        res.on("error", reject);
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "veche-bench-"));
   const chain = await startEmbeddedChain({ dataDir, port: 0 });
   const provider = new JsonRpcProvider(chain.rpcUrl, undefined, { staticNetwork: true, batchMaxCount: 500 });
-  let api: Awaited<ReturnType<typeof spawnApi>> | null = null;
+  let api: Awaited<ReturnType<typeof spawnBenchApi>> | null = null;
   try {
     const deploymentsDir = path.join(dataDir, "deployments");
     const deployment = await ensureDeployed({ rpcUrl: chain.rpcUrl, deploymentsDir, keys: chain.keys });
     log(`enrolling ${VOTERS} voters…`);
-    const voters = await enrolVoters(chain, deployment, provider, VOTERS);
+    const voters = await enrolVoters(chain, deployment, provider, VOTERS, DEADLINE_MS);
 
     log(`raw engine: ${RAW_BALLOTS} pre-signed ballot transactions straight to the node…`);
     const rawRate = await rawEngineRate(chain, deployment, provider, voters);
     log(`  ${rawRate.toFixed(0)} ballots/s`);
 
     const polls = await createPolls(chain, deployment, provider, Math.ceil(BALLOTS / VOTERS));
-    const digester = new BallotDigester({
-      name: "Veche",
-      version: "1",
-      chainId: deployment.chainId,
-      verifyingContract: deployment.ballotBox,
-    });
+    const digester = ballotDigester(deployment);
     const ballots: SignedBallot[] = [];
     for (let i = 0; i < BALLOTS; i++)
       ballots.push(sign(digester, voters[i % VOTERS]!, polls[Math.floor(i / VOTERS)]!, BigInt(1 + (i % 2))));
 
-    const port = await pickFreePort("127.0.0.1");
-    api = await spawnApi(
-      {
-        VECHE_DATA_DIR: dataDir,
-        DEPLOYMENTS_DIR: deploymentsDir,
-        CHAIN_RPC_URL: chain.rpcUrl,
-        RELAYER_KEYS: chain.keys.relayers.map((r) => r.privateKey).join(","),
-        STAFF_API_TOKEN: "bench-staff-token-0123456789abcdef",
-        RESIDENT_ID_PEPPER: "bench-pepper-0123456789",
-      },
-      port,
-    );
-    const anvilPid = Number(fs.readFileSync(path.join(dataDir, "chain", "anvil.pid"), "utf8"));
+    api = await spawnBenchApi(dataDir, chain);
+    const anvilPid = readAnvilPid(dataDir);
     const cpuBefore = {
       api: processCpuSeconds(api.child.pid!),
       node: processCpuSeconds(anvilPid),
@@ -261,28 +114,15 @@ async function main(): Promise<void> {
     const began = Date.now();
     // A long poll per sampled ballot: the API answers as soon as the receipt exists.
     const follow = async (id: string, t0: number) => {
-      for (;;) {
-        const res = await request(`${api!.url}/api/ballots/${id}?wait=30`, "GET");
-        const body = JSON.parse(res.text) as { status: string };
-        if (body.status === "mined") return void latencies.push((Date.now() - t0) / 1000);
-        if (body.status === "failed" || Date.now() - t0 > DEADLINE_MS) return;
-      }
+      const seconds = await receiptLatency(api!.url, id, t0, t0 + DEADLINE_MS);
+      if (seconds !== null) latencies.push(seconds);
     };
     const worker = async () => {
       while (next < ballots.length && Date.now() - began < DEADLINE_MS) {
         const i = next++;
         const b = ballots[i]!;
         const t0 = Date.now();
-        const res = await request(
-          `${api!.url}/api/ballots`,
-          "POST",
-          JSON.stringify({
-            pollId: b.pollId.toString(),
-            choices: b.choices.toString(),
-            revision: "1",
-            signature: b.signature,
-          }),
-        );
+        const res = await request(`${api!.url}/api/ballots`, "POST", ballotJson(b));
         if (res.status !== 202) rejected++;
         else {
           postedAt.set(b.leaf, t0);

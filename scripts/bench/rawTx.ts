@@ -3,7 +3,7 @@
  * transaction in ~1–2 ms in pure JS, which at 120,000 transactions would be the whole time budget.
  */
 import secp256k1 from "secp256k1";
-import { keccak256Native } from "../audit/native";
+import { keccak256Native } from "../../contracts/protocol/node/native";
 
 function intBytes(value: bigint): Buffer {
   if (value === 0n) return Buffer.alloc(0);

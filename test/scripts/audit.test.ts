@@ -15,6 +15,9 @@ import {
 } from "../../scripts/audit";
 import type { AuditReport, BallotRecord, CommandIo } from "../../scripts/audit";
 import { ballotLeafNative, BallotSigners } from "../../scripts/audit/ballotHash";
+import { scanLogs } from "../../scripts/audit/logs";
+import type { RawLog } from "../../scripts/audit/logs";
+import { Rpc } from "../../scripts/audit/rpc";
 import { createPoll, enrolVoter, signedBallot, startStack } from "../api/harness";
 import type { Stack } from "../api/harness";
 
@@ -151,6 +154,30 @@ describe("audit CLI", function () {
     const missing = captureIo();
     expect(await runAuditCommand(args("--poll", "999", "--json"), missing)).to.equal(2);
     expect((JSON.parse(missing.out()) as { error: { code: string } }).error.code).to.equal("POLL_NOT_FOUND");
+  });
+
+  it("reads logs in pages that adapt to how crowded the blocks are", async () => {
+    const rpc = new Rpc(stack.chain.rpcUrl);
+    const head = Number(await rpc.call<string>("eth_blockNumber", []));
+    const filter = { address: stack.deployment.ballotBox, topics: [] };
+    const whole = await rpc.call<RawLog[]>("eth_getLogs", [
+      { ...filter, fromBlock: `0x${stack.deployment.deployedBlock.toString(16)}`, toBlock: `0x${head.toString(16)}` },
+    ]);
+    const spans: number[] = [];
+    const paged: RawLog[] = [];
+    for await (const page of scanLogs(rpc, filter, stack.deployment.deployedBlock, head, {
+      initialSpan: 4,
+      targetLogs: 2,
+    })) {
+      spans.push(page.to - page.from + 1);
+      paged.push(...page.logs);
+    }
+    expect(paged.map((l) => `${l.blockNumber}:${l.logIndex}`)).to.deep.equal(
+      whole.map((l) => `${l.blockNumber}:${l.logIndex}`),
+    );
+    expect(whole.length).to.be.greaterThan(10);
+    expect(Math.min(...spans)).to.be.lessThan(4);
+    expect(new Set(spans).size).to.be.greaterThan(1);
   });
 
   describe("catches a tampered history", () => {

@@ -11,7 +11,7 @@ import type { Logger } from "pino";
 import { decodeRevert } from "../../../contracts/protocol";
 import type { Chain } from "../chain/chain";
 import type { Metrics } from "../metrics";
-import { encodeCastBallot, signLegacyTx } from "../crypto/native";
+import { encodeCastBallot, signLegacyTx } from "../../../contracts/protocol/node/ballotCodec";
 import type { OutboxBallot, OutboxStore, SentBallot } from "./store";
 
 export interface RelayerOptions {
@@ -24,6 +24,10 @@ export interface RelayerOptions {
   checkAfterMs: number;
   /** How long a transaction may stay pending before its fee is raised. */
   bumpAfterMs: number;
+  /** Tip over twice the base fee, in wei. */
+  priorityFee: bigint;
+  /** The most this relayer pays per gas, bumps included. */
+  maxGasPrice: bigint;
 }
 
 export const defaultRelayerOptions: RelayerOptions = {
@@ -33,6 +37,8 @@ export const defaultRelayerOptions: RelayerOptions = {
   tickMs: 25,
   checkAfterMs: 5_000,
   bumpAfterMs: 30_000,
+  priorityFee: 1_000_000_000n,
+  maxGasPrice: 1_000_000_000_000n,
 };
 
 interface Account {
@@ -137,10 +143,20 @@ export class Relayer {
     }, 2_000);
   }
 
+  /**
+   * Twice the latest base fee plus a fixed tip: room for the base fee to rise for several full blocks.
+   * Never a multiple of eth_gasPrice, which some nodes derive from recent tips — our own — and which
+   * would then feed back and grow without bound.
+   */
   private async refreshGasPrice(): Promise<void> {
-    const price = BigInt((await this.chain.provider.send("eth_gasPrice", [])) as string);
-    // Headroom so a rising base fee does not strand a batch; a permissioned chain charges nothing anyway.
-    this.gasPrice = price * 2n;
+    const block = await this.chain.rpc.call<{ baseFeePerGas?: string } | null>("eth_getBlockByNumber", [
+      "latest",
+      false,
+    ]);
+    const price = block?.baseFeePerGas
+      ? BigInt(block.baseFeePerGas) * 2n + this.options.priorityFee
+      : BigInt(await this.chain.rpc.call<string>("eth_gasPrice", []));
+    this.gasPrice = price < this.options.maxGasPrice ? price : this.options.maxGasPrice;
   }
 
   private pickAccount(): Account | null {
@@ -194,18 +210,30 @@ export class Relayer {
     return { id: ballot.id, relayer: account.address, nonce, txHash: hash, rawTx };
   }
 
-  private async broadcast(sent: readonly SentBallot[]): Promise<void> {
-    const results = await Promise.allSettled(
-      sent.map((s) => this.chain.provider.send("eth_sendRawTransaction", [s.rawTx])),
-    );
-    let ok = 0;
-    results.forEach((r, i) => {
-      if (r.status === "fulfilled") ok++;
-      // "already known" and the like: the node has it; anything else the checker sorts out later.
-      else
-        this.log.debug({ err: r.reason as unknown, ballot: sent[i]?.id }, "broadcast refused; the checker will retry");
-    });
-    this.metrics.ballotsSent.inc(ok);
+  /** Sends transactions in JSON-RPC batches; returns those the node took (or already had). */
+  private async broadcast(sent: readonly SentBallot[]): Promise<SentBallot[]> {
+    const taken: SentBallot[] = [];
+    for (let i = 0; i < sent.length; i += 500) {
+      const chunk = sent.slice(i, i + 500);
+      let results: unknown[];
+      try {
+        results = await this.chain.rpc.batch(
+          chunk.map((s) => ({ method: "eth_sendRawTransaction", params: [s.rawTx] })),
+        );
+      } catch (err) {
+        // The node is unreachable: the ballots stay "sent" and the checker re-broadcasts them.
+        this.log.warn({ err }, "broadcast failed; the checker will retry");
+        return taken;
+      }
+      results.forEach((r, j) => {
+        const s = chunk[j];
+        if (!s) return;
+        if (!(r instanceof Error) || /already known|already imported/i.test(r.message)) taken.push(s);
+        else this.log.debug({ err: r, ballot: s.id, nonce: s.nonce }, "broadcast refused; the checker will retry");
+      });
+    }
+    this.metrics.ballotsSent.inc(taken.length);
+    return taken;
   }
 
   /** Looks at ballots sent more than `olderThanMs` ago and not yet seen on-chain. */
@@ -221,6 +249,7 @@ export class Relayer {
 
     const requeue: string[] = [];
     const rebroadcast: SentBallot[] = [];
+    const replacements: SentBallot[] = [];
     for (const b of stale) {
       if (!b.relayer || b.nonce === null || !b.txHash || !b.rawTx) {
         requeue.push(b.id);
@@ -237,7 +266,10 @@ export class Relayer {
       }
       const known = await provider.getTransaction(b.txHash);
       if (!known) rebroadcast.push(sent);
-      else if ((b.sentAt ?? now) <= now - this.options.bumpAfterMs) rebroadcast.push(this.bump(b, sent));
+      else if ((b.sentAt ?? now) <= now - this.options.bumpAfterMs) {
+        const replacement = this.bump(b, sent);
+        if (replacement) replacements.push(replacement);
+      }
     }
     if (requeue.length > 0) {
       this.outbox.requeue(requeue);
@@ -251,14 +283,25 @@ export class Relayer {
       this.outbox.markSent(rebroadcast, Date.now());
       await this.broadcast(rebroadcast);
     }
+    if (replacements.length > 0) {
+      // Recorded only once the node takes them: a refused replacement must not hide the original.
+      const taken = await this.broadcast(replacements.sort((x, y) => x.nonce - y.nonce));
+      this.outbox.markSent(taken, Date.now());
+      this.log.info(
+        { count: taken.length, refused: replacements.length - taken.length },
+        "raised fees of stuck ballots",
+      );
+    }
   }
 
-  /** Replaces a stuck transaction with the same nonce and a higher fee. */
-  private bump(ballot: OutboxBallot, sent: SentBallot): SentBallot {
+  /** A replacement for a stuck transaction: same nonce, a fee at least 12.5% higher, within the cap. */
+  private bump(ballot: OutboxBallot, sent: SentBallot): SentBallot | null {
     const account = this.accounts.find((a) => a.address === sent.relayer);
     const previous = Transaction.from(sent.rawTx).gasPrice ?? this.gasPrice;
-    const price = [previous + previous / 5n + 1n, this.gasPrice].reduce((a, b) => (a > b ? a : b));
-    return account ? this.sign(account, ballot, sent.nonce, price) : sent;
+    const raised = previous + previous / 8n + 1n;
+    const price = raised > this.gasPrice ? raised : this.gasPrice;
+    if (!account || price > this.options.maxGasPrice) return null;
+    return this.sign(account, ballot, sent.nonce, price);
   }
 
   /** A mined transaction reverted: ask the contract why, by replaying the call now. */

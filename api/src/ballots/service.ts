@@ -8,7 +8,7 @@ import type { Chain } from "../chain/chain";
 import { AppError, badRequest, conflict, forbidden, notFound } from "../errors";
 import { ChainState } from "../indexer/chainState";
 import type { Metrics } from "../metrics";
-import { BallotDigester, ballotLeafNative, recoverAddress } from "../crypto/native";
+import { BallotDigester, ballotLeafNative, recoverAddress } from "../../../contracts/protocol/node/ballotCodec";
 import type { NewBallot, OutboxBallot, OutboxStore } from "./store";
 
 const MAX_REVISION = 0xffff;

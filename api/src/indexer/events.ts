@@ -1,6 +1,7 @@
 /** Contract events decoded into plain rows, the shape every indexer listener receives. */
 import { ballotBoxInterface } from "../../../contracts/protocol";
-import { ballotLeafNative, checksumAddress } from "../crypto/native";
+import { ballotLeafNative } from "../../../contracts/protocol/node/ballotCodec";
+import { checksumAddress } from "../../../contracts/protocol/node/native";
 import type { Question } from "../../../contracts/protocol";
 
 export interface RawLog {
@@ -66,7 +67,7 @@ function decodeBallotCast(log: RawLog): ChainEvent | null {
   if (!pollTopic || !voterTopic || data.length < 7 * 32) return null;
   const wordAt = (i: number) => BigInt(`0x${data.subarray(i * 32, i * 32 + 32).toString("hex")}`);
   const pollId = BigInt(pollTopic);
-  const voter = checksumAddress(voterTopic.slice(26).toLowerCase());
+  const voter = checksumAddress(`0x${voterTopic.slice(26)}`);
   const choices = wordAt(2);
   const revision = wordAt(3);
   const sigLength = Number(wordAt(5));

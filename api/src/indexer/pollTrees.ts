@@ -9,7 +9,7 @@ import { PollCount, totalOptions } from "../../../contracts/protocol";
 import type { Db } from "../store/database";
 import { BallotLayers } from "./ballotLayers";
 import type { FollowerListener, IndexedBatch } from "./follower";
-import { nativeKeccak } from "./nativeKeccak";
+import { keccak256Native as nativeKeccak } from "../../../contracts/protocol/node/native";
 import type { IndexerStore } from "./store";
 
 export interface PollIndex {

@@ -10,7 +10,7 @@ import type { Chain } from "../chain/chain";
 import { notFound } from "../errors";
 import { ChainState } from "../indexer/chainState";
 import type { ChainFollower } from "../indexer/follower";
-import { nativeKeccak } from "../indexer/nativeKeccak";
+import { keccak256Native as nativeKeccak } from "../../../contracts/protocol/node/native";
 import type { PollIndex, PollTrees } from "../indexer/pollTrees";
 import type { PollRow } from "../indexer/store";
 

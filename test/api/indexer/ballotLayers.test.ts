@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { keccak256, toBeHex } from "ethers";
 import { buildBallotTree, proofOf, treeRoot, ZERO_ROOT } from "../../../contracts/protocol";
 import { BallotLayers } from "../../../api/src/indexer/ballotLayers";
-import { nativeKeccak } from "../../../api/src/indexer/nativeKeccak";
+import { keccak256Native as nativeKeccak } from "../../../contracts/protocol/node/native";
 
 const leafAt = (i: number) => keccak256(toBeHex(i + 1, 32));
 

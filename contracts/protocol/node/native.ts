@@ -1,11 +1,12 @@
 /**
- * Native keccak-256 and secp256k1 for audits of large polls. Pure-JS keccak costs ~5 µs a hash and
- * pure-JS signer recovery ~1 ms; a million-ballot tree needs two million hashes, so both go native
- * (npm `keccak` and `secp256k1` ship prebuilt bindings and fall back to JS where none fits).
+ * Native keccak-256 and secp256k1 for Node (the npm `keccak` and `secp256k1` packages ship prebuilt
+ * bindings). The API's ballot intake and relaying, the indexer's trees and the audit of large polls
+ * hash and recover millions of times; in plain JS a hash costs ~5 µs and a recovery ~1 ms. Not
+ * exported from the protocol's index: the browser client never loads it.
  */
 import createKeccak from "keccak";
 import secp256k1 from "secp256k1";
-import type { HashFn } from "../../contracts/protocol";
+import type { HashFn } from "../tree";
 
 /** The sponge inside the `keccak` package's stream wrapper; driving it directly skips a stream per hash. */
 interface KeccakSponge {
@@ -14,12 +15,8 @@ interface KeccakSponge {
   squeeze(length: number): Buffer;
 }
 
-const RATE = 1088;
-const CAPACITY = 512;
-
 function rawSponge(): KeccakSponge | null {
-  const wrapper = createKeccak("keccak256") as unknown as { _state?: Partial<KeccakSponge> };
-  const state = wrapper._state;
+  const state = (createKeccak("keccak256") as unknown as { _state?: Partial<KeccakSponge> })._state;
   const usable =
     state &&
     typeof state.initialize === "function" &&
@@ -49,10 +46,10 @@ function pooled(digest: Buffer): Buffer {
   return out;
 }
 
-/** keccak256 of `data`; a 32-byte Buffer that is never written again. */
+/** keccak256 of `data`: a 32-byte Buffer that must never be written to. */
 export const keccak256Native: HashFn = sponge
   ? (data) => {
-      sponge.initialize(RATE, CAPACITY);
+      sponge.initialize(1088, 512);
       sponge.absorb(data);
       return pooled(sponge.squeeze(32));
     }
@@ -62,8 +59,8 @@ export const keccak256Native: HashFn = sponge
 const HALF_ORDER = Buffer.from("7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0", "hex");
 
 /**
- * The address that signed `digest` with a 65-byte r‖s‖v signature, or null where the contract's
- * ECDSA.tryRecover would fail (wrong length, v not 27/28, high s, no point).
+ * The lower-case address that signed `digest` with a 65-byte r‖s‖v signature, or null where the
+ * contract's ECDSA.tryRecover would fail (wrong length, v not 27/28, high s, no point).
  */
 export function recoverAddress(digest: Buffer, signature: Buffer): string | null {
   if (signature.length !== 65) return null;
@@ -78,4 +75,24 @@ export function recoverAddress(digest: Buffer, signature: Buffer): string | null
   } catch {
     return null;
   }
+}
+
+/** EIP-55 mixed-case form of an address. */
+export function checksumAddress(address: string): string {
+  const hex = address.slice(2).toLowerCase();
+  const hash = keccak256Native(Buffer.from(hex, "ascii")).toString("hex");
+  let out = "0x";
+  for (let i = 0; i < 40; i++) out += parseInt(hash[i]!, 16) >= 8 ? hex[i]!.toUpperCase() : hex[i]!;
+  return out;
+}
+
+/** Signs a 32-byte hash; returns r, s and the recovery id. */
+export function signDigest(digest: Buffer, privateKey: Buffer): { r: string; s: string; yParity: 0 | 1 } {
+  const { signature, recid } = secp256k1.ecdsaSign(digest, privateKey);
+  const sig = Buffer.from(signature);
+  return {
+    r: `0x${sig.subarray(0, 32).toString("hex")}`,
+    s: `0x${sig.subarray(32).toString("hex")}`,
+    yParity: recid as 0 | 1,
+  };
 }

@@ -1,16 +1,18 @@
 /**
- * The API's hot-path cryptography in native code: at 1,500 ballots a second, recovering each ballot's
- * signer and signing each relay transaction in plain JavaScript (about 1 ms apiece) would use more
- * than the API's share of two cores. Results are checked against ethers in test/api/nativeCrypto.
+ * Ballot encodings on the native hash and curve, for the hot paths (the API's intake and relaying, the
+ * load generator): EIP-712 ballot digests, leaves, castBallot calldata and signed relay transactions,
+ * without ethers' generic encoders. Checked byte for byte against ethers in test/contracts/protocol.
  */
-import createKeccakHash from "keccak";
-import secp256k1 from "secp256k1";
 import { TypedDataEncoder, encodeRlp, toBeArray } from "ethers";
 import type { TypedDataDomain } from "ethers";
+import {
+  checksumAddress,
+  keccak256Native as keccak256,
+  recoverAddress as recoverLowerCase,
+  signDigest,
+} from "./native";
 
-export function keccak256(data: Buffer): Buffer {
-  return createKeccakHash("keccak256").update(data).digest();
-}
+export { keccak256, signDigest };
 
 const BALLOT_TYPEHASH = keccak256(Buffer.from("Ballot(uint256 pollId,uint256 choices,uint256 revision)"));
 
@@ -35,28 +37,10 @@ export class BallotDigester {
   }
 }
 
-/** The address that signed `digest` with a 65-byte r‖s‖v signature (v 27 or 28); null if invalid. */
+/** The checksummed address that signed `digest`, or null where the contract would refuse the signature. */
 export function recoverAddress(digest: Buffer, signature: Buffer): string | null {
-  if (signature.length !== 65) return null;
-  const v = signature[64];
-  if (v !== 27 && v !== 28) return null;
-  try {
-    const publicKey = Buffer.from(secp256k1.ecdsaRecover(signature.subarray(0, 64), v - 27, digest, false));
-    return checksumAddress(keccak256(publicKey.subarray(1)).subarray(12).toString("hex"));
-  } catch {
-    return null;
-  }
-}
-
-/** Signs a 32-byte hash; returns r, s and the recovery id. */
-export function signDigest(digest: Buffer, privateKey: Buffer): { r: string; s: string; yParity: 0 | 1 } {
-  const { signature, recid } = secp256k1.ecdsaSign(digest, privateKey);
-  const sig = Buffer.from(signature);
-  return {
-    r: `0x${sig.subarray(0, 32).toString("hex")}`,
-    s: `0x${sig.subarray(32).toString("hex")}`,
-    yParity: recid as 0 | 1,
-  };
+  const signer = recoverLowerCase(digest, signature);
+  return signer === null ? null : checksumAddress(signer);
 }
 
 /** keccak256(abi.encode(pollId, voter, choices, revision)): the ballot's leaf, as the contract makes it. */
@@ -64,17 +48,6 @@ export function ballotLeafNative(pollId: bigint, voter: string, choices: bigint,
   const address = Buffer.alloc(32);
   Buffer.from(voter.slice(2), "hex").copy(address, 12);
   return `0x${keccak256(Buffer.concat([word(pollId), address, word(choices), word(revision)])).toString("hex")}`;
-}
-
-/** EIP-55 mixed-case address from 40 lowercase hex digits. */
-export function checksumAddress(hex40: string): string {
-  const hash = keccak256(Buffer.from(hex40, "ascii")).toString("hex");
-  let out = "0x";
-  for (let i = 0; i < 40; i++) {
-    const c = hex40[i]!;
-    out += parseInt(hash[i]!, 16) >= 8 ? c.toUpperCase() : c;
-  }
-  return out;
 }
 
 const CAST_BALLOT_SELECTOR = Buffer.from(

@@ -1,10 +1,23 @@
 import { expect } from "chai";
 import { Transaction, Wallet, keccak256 as ethersKeccak } from "ethers";
-import { BALLOT_TYPES, ballotDomain, ballotMessage, recoverBallotSigner } from "../../contracts/protocol";
-import { BallotDigester, keccak256, recoverAddress, signDigest } from "../../api/src/crypto/native";
 import { TypedDataEncoder } from "ethers";
+import {
+  BALLOT_TYPES,
+  ballotBoxInterface,
+  ballotDomain,
+  ballotMessage,
+  recoverBallotSigner,
+} from "../../../contracts/protocol";
+import {
+  BallotDigester,
+  encodeCastBallot,
+  keccak256,
+  recoverAddress,
+  signDigest,
+  signLegacyTx,
+} from "../../../contracts/protocol/node/ballotCodec";
 
-describe("native ballot cryptography", () => {
+describe("native ballot codec", () => {
   const domain = ballotDomain(31337, "0x5FbDB2315678afecb367f032d93F642f64180aa3");
 
   it("hashes like ethers", () => {
@@ -35,6 +48,14 @@ describe("native ballot cryptography", () => {
     badV[64] = 29;
     expect(recoverAddress(digest, badV)).to.equal(null);
     expect(recoverAddress(digest, sig.subarray(0, 64))).to.equal(null);
+    const highS = Buffer.from(sig);
+    const n = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+    Buffer.from((n - BigInt(`0x${sig.subarray(32, 64).toString("hex")}`)).toString(16).padStart(64, "0"), "hex").copy(
+      highS,
+      32,
+    );
+    highS[64] = sig[64] === 27 ? 28 : 27;
+    expect(recoverAddress(digest, highS), "the malleable twin the contract refuses").to.equal(null);
     const otherDigest = new BallotDigester(domain).digest(8n, 2n, 3n);
     expect(recoverAddress(otherDigest, sig)).to.not.equal(key.address);
   });
@@ -60,8 +81,6 @@ describe("native ballot cryptography", () => {
 
 describe("native relay transactions", () => {
   it("encodes castBallot and signs legacy transactions exactly as ethers does", async () => {
-    const { ballotBoxInterface } = await import("../../contracts/protocol");
-    const { encodeCastBallot, signLegacyTx } = await import("../../api/src/crypto/native");
     const key = Wallet.createRandom();
     const signature = `0x${"ab".repeat(64)}1c`;
     const data = encodeCastBallot(3n, 5n, 1n, Buffer.from(signature.slice(2), "hex"));
@@ -75,47 +94,5 @@ describe("native relay transactions", () => {
       expect(signed.raw).to.equal(expected);
       expect(signed.hash).to.equal(Transaction.from(expected).hash);
     }
-  });
-});
-
-describe("indexer's BallotCast decoding", () => {
-  it("reads every field ethers' decoder reads, and the leaf the contract appends", async () => {
-    const { ballotBoxInterface, parseBallotCast, ballotLeaf } = await import("../../contracts/protocol");
-    const { decodeLog } = await import("../../api/src/indexer/events");
-    const voter = Wallet.createRandom().address;
-    const signature = `0x${"cd".repeat(64)}1b`;
-    const { data, topics } = ballotBoxInterface.encodeEventLog("BallotCast", [
-      9n,
-      voter,
-      42n,
-      7n,
-      (1n << 200n) | 3n,
-      2n,
-      signature,
-    ]);
-    const log = {
-      address: voter,
-      topics,
-      data,
-      blockNumber: "0x10",
-      blockHash: `0x${"11".repeat(32)}`,
-      transactionHash: `0x${"22".repeat(32)}`,
-      logIndex: "0x3",
-    };
-    const fast = decodeLog(log);
-    const slow = parseBallotCast({ topics, data });
-    expect(fast).to.deep.include({
-      kind: "ballot",
-      pollId: 9,
-      voter,
-      resident: 42,
-      leafIndex: 7,
-      choices: slow.choices,
-      revision: 2,
-      signature,
-      block: 16,
-      logIndex: 3,
-    });
-    expect(fast && "leaf" in fast ? fast.leaf : null).to.equal(ballotLeaf(slow));
   });
 });
