@@ -64,16 +64,30 @@ export async function enrolVoter(f: VecheFixture, district = 1, residentId = has
   return { key, residentId, resident: Number(await f.ballotBox.residentOf(residentId)) };
 }
 
-export function signBallot(f: Pick<VecheFixture, "domain">, key: HDNodeWallet | Wallet, ballot: Ballot): Promise<string> {
+export function signBallot(
+  f: Pick<VecheFixture, "domain">,
+  key: HDNodeWallet | Wallet,
+  ballot: Ballot,
+): Promise<string> {
   return key.signTypedData(f.domain, BALLOT_TYPES, ballotMessage(ballot));
 }
 
-export function signRedemption(f: Pick<VecheFixture, "domain">, key: HDNodeWallet | Wallet, rewardId: bigint, nonce: bigint) {
+export function signRedemption(
+  f: Pick<VecheFixture, "domain">,
+  key: HDNodeWallet | Wallet,
+  rewardId: bigint,
+  nonce: bigint,
+) {
   return key.signTypedData(f.domain, REDEMPTION_TYPES, { rewardId, nonce });
 }
 
 /** Signs and relays a ballot; returns the transaction receipt. */
-export async function castBallot(f: VecheFixture, key: HDNodeWallet | Wallet, ballot: Ballot, box: BallotBox = f.ballotBox) {
+export async function castBallot(
+  f: VecheFixture,
+  key: HDNodeWallet | Wallet,
+  ballot: Ballot,
+  box: BallotBox = f.ballotBox,
+) {
   const signature = await signBallot(f, key, ballot);
   const tx = await box.connect(f.relayer).castBallot(ballot.pollId, ballot.choices, ballot.revision, signature);
   return tx.wait();

@@ -35,7 +35,12 @@ describe("embedded chain: crashes", function () {
     const deployment = await ensureDeployed({ rpcUrl: first.rpcUrl, deploymentsDir, keys: first.keys });
     const vote = await runVote(first, deployment, 5);
     const before = await snapshot(first, deployment, vote.pollId);
-    await sleep(2500); // at least two state dumps (--state-interval 1) after the last ballot
+    // A kill can cost the newest block or so: let two more blocks and two state dumps
+    // (--state-interval 1) pass after the last ballot before killing.
+    const watcher = rpcProvider(first);
+    while ((await watcher.getBlockNumber()) < vote.lastBallotBlock + 2) await sleep(200);
+    watcher.destroy();
+    await sleep(2500);
     await first.kill();
 
     const second = await start({ dataDir });
