@@ -163,6 +163,8 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
 
   const app = express();
   app.disable("x-powered-by");
+  // ETags hash every JSON answer; nothing here is cached by clients, so they only cost time.
+  app.set("etag", false);
   app.set("trust proxy", "loopback");
   app.use(
     pinoHttp({
@@ -182,7 +184,10 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
         res.setHeader("x-request-id", id);
         return id;
       },
-      autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/metrics" },
+      // A line per request only where info lines are kept at all: the hook costs time per ballot.
+      autoLogging: log.isLevelEnabled("info")
+        ? { ignore: (req) => req.url === "/healthz" || req.url === "/metrics" }
+        : false,
     }),
   );
   // The web client reads the chain's JSON-RPC itself (recounts, receipt checks): allow that origin.
