@@ -1,10 +1,10 @@
 import { expect } from "chai";
-import { BALLOT_CAST_TOPIC, ballotLeaf, parseBallotCast } from "../../contracts/protocol";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { pickFreePort } from "../../node/embedded/ports";
 import { createPoll, enrolVoter, eventually, signedBallot, startStack } from "../api/harness";
 import type { Stack } from "../api/harness";
+import { countedLeaves } from "./countedLeaves";
 import { spawnApi } from "../../scripts/lib/apiProcess";
 
 interface Answer {
@@ -23,20 +23,6 @@ async function post(url: string, body: unknown): Promise<{ status: number; body:
   } catch {
     return null; // the API died mid-request: no answer, so no promise was made
   }
-}
-
-async function countedLeaves(stack: Stack): Promise<Map<string, number>> {
-  const logs = await stack.provider.getLogs({
-    address: stack.deployment.ballotBox,
-    topics: [BALLOT_CAST_TOPIC],
-    fromBlock: stack.deployment.deployedBlock,
-  });
-  const counted = new Map<string, number>();
-  for (const log of logs) {
-    const leaf = ballotLeaf(parseBallotCast(log));
-    counted.set(leaf, (counted.get(leaf) ?? 0) + 1);
-  }
-  return counted;
 }
 
 async function countBallots(stack: Stack): Promise<number> {

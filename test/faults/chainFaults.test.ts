@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import type { HDNodeWallet } from "ethers";
-import { BALLOT_CAST_TOPIC, ballotLeaf, parseBallotCast } from "../../contracts/protocol";
 import { startEmbeddedChain } from "../../node/embedded/chain";
 import { createPoll, enrolVoter, eventually, http, signedBallot, startStack } from "../api/harness";
 import type { Stack } from "../api/harness";
+import { countedLeaves } from "./countedLeaves";
 import { startTcpProxy } from "./tcpProxy";
 
 type Body = Awaited<ReturnType<typeof signedBallot>>;
@@ -38,20 +38,6 @@ async function post(stack: Stack, bodies: readonly Body[], accepted: Set<string>
       accepted.add(answer.body.ballotId);
     }),
   );
-}
-
-async function countedLeaves(stack: Stack): Promise<Map<string, number>> {
-  const logs = await stack.provider.getLogs({
-    address: stack.deployment.ballotBox,
-    topics: [BALLOT_CAST_TOPIC],
-    fromBlock: stack.deployment.deployedBlock,
-  });
-  const counted = new Map<string, number>();
-  for (const log of logs) {
-    const leaf = ballotLeaf(parseBallotCast(log));
-    counted.set(leaf, (counted.get(leaf) ?? 0) + 1);
-  }
-  return counted;
 }
 
 /** Every accepted ballot is mined once, and a client retrying any ballot gets the same answer. */
