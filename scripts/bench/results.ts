@@ -1,4 +1,4 @@
-/** Bench figures in the shape DESIGN.md gives, written beside each other in `.veche/bench/`. */
+/** Bench figures as `{ name, value, unit, reference, referenceValue }`, written to `.veche/bench/`. */
 import fs from "node:fs";
 import path from "node:path";
 

@@ -7,7 +7,7 @@ import type { ErrorBody } from "./residentHelpers";
 
 type BallotBody = Awaited<ReturnType<typeof signedBallot>>;
 
-describe("api ballot threats (DESIGN.md): refused with a 4xx, outbox and chain unchanged", function () {
+describe("api ballot threats: refused with a 4xx, outbox and chain unchanged", function () {
   this.timeout(180_000);
   let stack: Stack;
   before(async () => {

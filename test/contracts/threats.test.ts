@@ -1,5 +1,5 @@
 /**
- * One test per threat that DESIGN.md says the contract rejects. Each asserts the exact custom error
+ * One test per threat the contract must reject (see the README's trust model). Each asserts the exact custom error
  * and that the poll's tallies, ballot count and root are as they were before the attempt.
  */
 import { expect } from "chai";
