@@ -86,14 +86,12 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
       const ballots = batch.events.filter((e) => e.kind === "ballot");
       if (ballots.length === 0) return;
       const now = Date.now();
-      for (const b of ballots) {
-        const open = outbox.get(b.leaf);
-        if (open && open.status !== "mined") {
-          relayer.settled(open.relayer);
-          metrics.acceptToMined.observe((now - open.acceptedAt) / 1000);
-        }
+      const marked = outbox.markMined(ballots, now);
+      for (const m of marked) {
+        relayer.settled(m.relayer);
+        metrics.acceptToMined.observe((now - m.acceptedAt) / 1000);
       }
-      metrics.ballotsMined.inc(outbox.markMined(ballots, now));
+      metrics.ballotsMined.inc(marked.length);
     },
     afterCommit: (batch) => notifier.mined(batch.events.flatMap((e) => (e.kind === "ballot" ? [e.leaf] : []))),
     afterRollback: (block) => {

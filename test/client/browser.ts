@@ -8,6 +8,8 @@ import path from "node:path";
 import { chromium } from "playwright-core";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { expect } from "chai";
+import { startStack } from "../api/harness";
+import type { Stack } from "../api/harness";
 
 export const REPO = path.resolve(__dirname, "../..");
 export const CLIENT_DIST = path.join(REPO, "client/dist");
@@ -115,4 +117,23 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
     (v) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`,
   );
   expect(summary, `accessibility of ${what}`).to.deep.equal([]);
+}
+
+export interface ClientStack {
+  stack: Stack;
+  browser: Browser;
+  baseUrl: string;
+}
+
+/** A real chain and API serving the built client, and a browser to drive it. */
+export async function startClientStack(): Promise<ClientStack> {
+  ensureClientBuilt();
+  const stack = await startStack({ withApi: false });
+  const baseUrl = (await stack.startApi({ CLIENT_DIR: CLIENT_DIST })).url;
+  return { stack, browser: await launchBrowser(), baseUrl };
+}
+
+export async function stopClientStack(env: Partial<ClientStack>): Promise<void> {
+  await env.browser?.close();
+  await env.stack?.stop();
 }

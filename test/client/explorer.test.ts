@@ -4,10 +4,10 @@
  */
 import { expect } from "chai";
 import type { Browser } from "playwright-core";
-import { createPoll, eventually, http, startStack } from "../api/harness";
+import { createPoll, eventually, http } from "../api/harness";
 import type { Stack } from "../api/harness";
 import type { Question } from "../../contracts/protocol";
-import { CLIENT_DIST, ensureClientBuilt, launchBrowser, openTab, screenshot } from "./browser";
+import { openTab, screenshot, startClientStack, stopClientStack } from "./browser";
 import { castBallots } from "./chainHelpers";
 
 const QUESTIONS: Question[] = [
@@ -35,15 +35,11 @@ describe("client: public explorer", function () {
   let baseUrl: string;
 
   before(async () => {
-    ensureClientBuilt();
-    stack = await startStack({ withApi: false });
-    baseUrl = (await stack.startApi({ CLIENT_DIR: CLIENT_DIST })).url;
-    browser = await launchBrowser();
+    ({ stack, browser, baseUrl } = await startClientStack());
   });
 
   after(async () => {
-    await browser?.close();
-    await stack?.stop();
+    await stopClientStack({ stack, browser });
   });
 
   /** A poll with three mined ballots; returns its id and the ballots' ids. */

@@ -5,9 +5,9 @@
  */
 import { expect } from "chai";
 import type { Browser, Page } from "playwright-core";
-import { createPoll, startStack } from "../api/harness";
+import { createPoll } from "../api/harness";
 import type { Stack } from "../api/harness";
-import { CLIENT_DIST, ensureClientBuilt, expectAccessible, launchBrowser, openTab, screenshot } from "./browser";
+import { expectAccessible, openTab, screenshot, startClientStack, stopClientStack } from "./browser";
 import { castBallots } from "./chainHelpers";
 import { activateInBrowser, voteInBrowser } from "./residentSteps";
 
@@ -20,15 +20,11 @@ describe("client: accessibility, escaping, phones and languages", function () {
   let baseUrl: string;
 
   before(async () => {
-    ensureClientBuilt();
-    stack = await startStack({ withApi: false });
-    baseUrl = (await stack.startApi({ CLIENT_DIR: CLIENT_DIST })).url;
-    browser = await launchBrowser();
+    ({ stack, browser, baseUrl } = await startClientStack());
   });
 
   after(async () => {
-    await browser?.close();
-    await stack?.stop();
+    await stopClientStack({ stack, browser });
   });
 
   async function visit(page: Page, path: string, ready: string): Promise<void> {

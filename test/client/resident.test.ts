@@ -7,10 +7,10 @@ import { expect } from "chai";
 import type { Browser } from "playwright-core";
 import { ballotLeaf, decodeChoices } from "../../contracts/protocol";
 import type { Question } from "../../contracts/protocol";
-import { createPoll, http, startStack } from "../api/harness";
+import { createPoll, http } from "../api/harness";
 import type { Stack } from "../api/harness";
 import { resyncStaffNonce } from "../api/residentHelpers";
-import { CLIENT_DIST, ensureClientBuilt, launchBrowser, openTab, screenshot } from "./browser";
+import { openTab, screenshot, startClientStack, stopClientStack } from "./browser";
 import { BROWSER_PASSWORD, activateInBrowser, shownReceipt, signInInBrowser, voteInBrowser } from "./residentSteps";
 
 const QUESTIONS: Question[] = [
@@ -29,15 +29,11 @@ describe("client: resident app", function () {
   let baseUrl: string;
 
   before(async () => {
-    ensureClientBuilt();
-    stack = await startStack({ withApi: false });
-    baseUrl = (await stack.startApi({ CLIENT_DIR: CLIENT_DIST })).url;
-    browser = await launchBrowser();
+    ({ stack, browser, baseUrl } = await startClientStack());
   });
 
   after(async () => {
-    await browser?.close();
-    await stack?.stop();
+    await stopClientStack({ stack, browser });
   });
 
   it("activates, enrols a browser-made key, votes and keeps a receipt that matches the chain", async () => {

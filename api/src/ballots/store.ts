@@ -119,9 +119,9 @@ export class OutboxStore {
       "UPDATE ballots SET raw_tx = NULL WHERE status = 'mined' AND raw_tx IS NOT NULL AND block <= ?",
     );
     // The signed transaction is kept until its block is deep, in case the node loses that block.
-    this.mined = db.prepare(
+    this.mined = db.prepare<[number, number, string, number, string], { relayer: string | null; accepted_at: number }>(
       `UPDATE ballots SET status = 'mined', leaf_index = ?, block = ?, tx_hash = ?, error_code = NULL, final_at = ?
-       WHERE id = ? AND status != 'mined'`,
+       WHERE id = ? AND status != 'mined' RETURNING relayer, accepted_at`,
     );
   }
 
@@ -157,14 +157,20 @@ export class OutboxStore {
     })();
   }
 
-  /** Marks ballots whose BallotCast event was indexed; runs inside the indexer's transaction. */
+  /**
+   * Marks ballots whose BallotCast event was indexed; runs inside the indexer's transaction. Returns
+   * the relayer and acceptance time of each ballot that was not marked before.
+   */
   markMined(
     events: readonly { leaf: string; leafIndex: number; block: number; txHash: string }[],
     now: number,
-  ): number {
-    let changed = 0;
-    for (const e of events) changed += this.mined.run(e.leafIndex, e.block, e.txHash, now, e.leaf).changes;
-    return changed;
+  ): { relayer: string | null; acceptedAt: number }[] {
+    const marked: { relayer: string | null; acceptedAt: number }[] = [];
+    for (const e of events) {
+      const row = this.mined.get(e.leafIndex, e.block, e.txHash, now, e.leaf);
+      if (row) marked.push({ relayer: row.relayer, acceptedAt: row.accepted_at });
+    }
+    return marked;
   }
 
   /**
