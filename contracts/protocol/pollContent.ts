@@ -3,7 +3,6 @@
  * contentHash is keccak256 of the JSON's UTF-8 bytes. Observers read the text from the chain alone.
  */
 import { keccak256, toUtf8Bytes, toUtf8String, decodeBase64, encodeBase64 } from "ethers";
-import type { Question } from "./choices";
 
 export const LANGUAGES = ["en", "ru"] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -34,14 +33,6 @@ export function decodePollContent(uri: string, contentHash: string): PollContent
   } catch {
     return null;
   }
-}
-
-/** The questions' shape on-chain that this text describes. */
-export function contentMatchesQuestions(content: PollContent, questions: readonly Question[]): boolean {
-  return (
-    content.questions.length === questions.length &&
-    content.questions.every((q, i) => q.options.length === questions[i]?.options)
-  );
 }
 
 function isText(v: unknown): v is LocalizedText {
