@@ -47,6 +47,9 @@ import { PointsService } from "./points/service";
 import { pointsRoutes } from "./points/routes";
 import { myPollRoutes } from "./polls/myPolls";
 import { Metrics } from "./metrics";
+import { limitMigrations } from "./limits/schema";
+import { SqliteCounterStore } from "./limits/store";
+import { ActionLimiter } from "./limits/limiter";
 import { mountRoutes, route } from "./http/route";
 import type { Authenticators, RouteSpec } from "./http/route";
 import { openApiDocument } from "./http/openapi";
@@ -62,14 +65,26 @@ export interface VecheApp {
 export function createApp(config: Config, options: { logger?: Logger } = {}): VecheApp {
   const log = options.logger ?? pino({ level: config.logLevel });
   const db = openDatabase(path.join(config.dataDir, "api.sqlite"));
-  migrate(db, [...indexerMigrations, ...ballotMigrations, ...residentMigrations, ...authMigrations, ...keyMigrations]);
+  migrate(db, [
+    ...indexerMigrations,
+    ...ballotMigrations,
+    ...residentMigrations,
+    ...authMigrations,
+    ...keyMigrations,
+    ...limitMigrations,
+  ]);
+  const limiter = new ActionLimiter(new SqliteCounterStore(db), config.limits);
 
   const metrics = new Metrics();
   const chain = connectChain(config);
   const follower = new ChainFollower(db, chain, log.child({ part: "indexer" }));
   const state = new ChainState(follower.store, chain);
   const outbox = new OutboxStore(db);
-  const relayer = new Relayer(chain, outbox, log.child({ part: "relayer" }), metrics, {
+  const pollShape = async (pollId: number) => {
+    const poll = await state.poll(pollId);
+    return poll ? { questions: poll.questions, revote: poll.revote } : null;
+  };
+  const relayer = new Relayer(chain, outbox, pollShape, log.child({ part: "relayer" }), metrics, {
     ...defaultRelayerOptions,
     maxInFlight: config.relayerMaxInFlight,
     priorityFee: config.relayerPriorityFee,
@@ -103,7 +118,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
     },
   });
 
-  const ballots = new BallotService(chain, state, outbox, metrics, () => relayer.notify());
+  const ballots = new BallotService(chain, state, outbox, metrics, limiter, () => relayer.notify());
   const polls = new PollService(chain, state);
 
   const keyStore = new SqliteVoterKeyStore(db);
@@ -119,6 +134,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
     residents,
     keyStore,
     chain.registrar ? new SerialSender(chain.registrar) : null,
+    limiter,
     log.child({ part: "keys" }),
     Date.now,
     // A replaced key must stop being accepted at once, not when the indexer catches up.
@@ -139,7 +155,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
     ...residentRoutes(residents),
     ...authRoutes(authService),
     ...keyRoutes(residents, keys),
-    ...myPollRoutes({ polls, residents, keys, outbox }),
+    ...myPollRoutes({ polls, residents, keys, outbox, state }),
     ...pointsRoutes(points),
   ];
   const docs = openApiDocument(specs, "0.1.0");

@@ -4,6 +4,9 @@
  */
 import path from "node:path";
 import { z } from "zod";
+import type { LimitRules } from "./limits/limiter";
+
+const HOUR_MS = 3_600_000;
 
 const hexKey = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "a 32-byte hex private key");
 const keyList = z
@@ -44,6 +47,14 @@ export const configSchema = z.object({
     .default(15 * 60),
   /** Requests per minute one IP address may make to /api/auth (sign-in, activation, sign-out). */
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  /** Voter-key enrolments (each a registrar transaction) per resident per hour; 0 for no limit. */
+  VOTER_KEY_LIMIT_PER_RESIDENT: z.coerce.number().int().nonnegative().default(5),
+  /** Voter-key enrolments per network address per hour. */
+  VOTER_KEY_LIMIT_PER_ADDRESS: z.coerce.number().int().nonnegative().default(60),
+  /** Re-votes (each a relayed transaction) per resident per hour, across polls. */
+  REVOTE_LIMIT_PER_RESIDENT: z.coerce.number().int().nonnegative().default(20),
+  /** Re-votes per network address per hour. */
+  REVOTE_LIMIT_PER_ADDRESS: z.coerce.number().int().nonnegative().default(1000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** The built web client to serve at /, if any. */
   CLIENT_DIR: z.string().optional(),
@@ -73,6 +84,7 @@ export interface Config {
   sessionTtlSeconds: number;
   lockoutSeconds: number;
   authRateLimitPerMinute: number;
+  limits: LimitRules;
   logLevel: string;
   clientDir: string | undefined;
   relayerMaxInFlight: number;
@@ -108,6 +120,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionTtlSeconds: c.SESSION_TTL_SECONDS,
     lockoutSeconds: c.LOCKOUT_SECONDS,
     authRateLimitPerMinute: c.AUTH_RATE_LIMIT_PER_MINUTE,
+    limits: {
+      enrolmentsPerResident: { max: c.VOTER_KEY_LIMIT_PER_RESIDENT, windowMs: HOUR_MS },
+      enrolmentsPerAddress: { max: c.VOTER_KEY_LIMIT_PER_ADDRESS, windowMs: HOUR_MS },
+      revotesPerResident: { max: c.REVOTE_LIMIT_PER_RESIDENT, windowMs: HOUR_MS },
+      revotesPerAddress: { max: c.REVOTE_LIMIT_PER_ADDRESS, windowMs: HOUR_MS },
+    },
     logLevel: c.LOG_LEVEL,
     clientDir: c.CLIENT_DIR,
     relayerMaxInFlight: c.RELAYER_MAX_IN_FLIGHT,

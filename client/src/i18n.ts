@@ -41,6 +41,12 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
   return text.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
 }
 
+/** Why a ballot did not count, in words, from the API's stable error code. */
+export function failureReason(code: string | null): string {
+  const key = `failure.${code ?? ""}`;
+  return key in en ? t(key as MessageKey) : t("failure.other", { code: code ?? "?" });
+}
+
 export function formatNumber(value: number | bigint): string {
   return new Intl.NumberFormat(current).format(value);
 }

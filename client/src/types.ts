@@ -38,10 +38,16 @@ export interface MyBallot {
   ballotId: string;
   revision: number;
   status: BallotStatus;
+  /** Why a failed or replaced ballot did not count. */
+  errorCode: string | null;
 }
 
 export interface MyPoll extends PollSummary {
   myBallot: MyBallot | null;
+  /** The revision the chain counts for this resident; 0 when none. */
+  countedRevision: number;
+  /** The revision the next ballot must carry; null when the poll takes no more from this resident. */
+  nextRevision: number | null;
 }
 
 export interface BallotState {

@@ -3,6 +3,7 @@
  * EIP-712 ballots, leaves, the ballot tree, the recount and the contract's ABI. It imports none of them.
  */
 export * from "./choices";
+export * from "./ballotGas";
 export * from "./ballot";
 export * from "./tree";
 export * from "./tally";

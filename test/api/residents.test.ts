@@ -27,8 +27,8 @@ describe("api resident register and sign-in", function () {
     stack
       .api!.veche.ctx.db.prepare<
         [string],
-        { code_hash: string; password_hash: string | null; activated_at: number | null; login_attempts: number }
-      >("SELECT code_hash, password_hash, activated_at, login_attempts FROM residents WHERE resident_id = ?")
+        { code_hash: string; password_hash: string | null; activated_at: number | null }
+      >("SELECT code_hash, password_hash, activated_at FROM residents WHERE resident_id = ?")
       .get(residentId);
   const activate = (body: unknown) => http<Grant & ErrorBody>(stack, "POST", "/api/auth/activate", body);
   const login = (residentId: string, password: string) =>
@@ -304,8 +304,38 @@ describe("api resident register and sign-in", function () {
       const { residentId } = await signedInResident(stack);
       for (let i = 0; i < 4; i++) await login(residentId, `wrong password ${i}`);
       expect((await login(residentId, PASSWORD)).status).to.equal(200);
-      expect(row(residentId)?.login_attempts).to.equal(0);
-      expect((await login(residentId, "wrong once more")).body.error.code).to.equal("LOGIN_FAILED");
+      const codes: string[] = [];
+      for (let i = 0; i < 5; i++) codes.push((await login(residentId, `wrong again ${i}`)).body.error.code);
+      expect(codes).to.deep.equal(["LOGIN_FAILED", "LOGIN_FAILED", "LOGIN_FAILED", "LOGIN_FAILED", "ACCOUNT_LOCKED"]);
+    });
+
+    it("answers an unknown id exactly as a known one, locks included, so no answer tells who exists", async () => {
+      const { residentId } = await signedInResident(stack);
+      const unknownId = newResidentId();
+      const timed = async (id: string, password: string) => {
+        const started = process.hrtime.bigint();
+        const answer = await login(id, password);
+        return { answer, ms: Number(process.hrtime.bigint() - started) / 1e6 };
+      };
+      const known: Awaited<ReturnType<typeof timed>>[] = [];
+      const unknown: Awaited<ReturnType<typeof timed>>[] = [];
+      for (let i = 0; i < 7; i++) {
+        known.push(await timed(residentId, `wrong password ${i}`));
+        unknown.push(await timed(unknownId, `wrong password ${i}`));
+      }
+      const shape = (a: (typeof known)[number]) => ({
+        status: a.answer.status,
+        code: a.answer.body.error.code,
+        message: a.answer.body.error.message,
+        retry: a.answer.body.error.details?.retryAfterSeconds,
+      });
+      expect(unknown.map(shape)).to.deep.equal(known.map(shape));
+      expect(known.map((a) => a.answer.status)).to.deep.equal([401, 401, 401, 401, 423, 423, 423]);
+      // Each failure before the lock costs one password check, known id or not.
+      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+      const knownMs = median(known.slice(0, 4).map((a) => a.ms));
+      const unknownMs = median(unknown.slice(0, 4).map((a) => a.ms));
+      expect(unknownMs, `unknown ${unknownMs} ms, known ${knownMs} ms`).to.be.within(knownMs / 2, knownMs * 2);
     });
 
     it("asks for a token on resident routes and refuses unknown ones", async () => {

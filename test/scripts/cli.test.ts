@@ -7,6 +7,8 @@ import { stringify as toYaml } from "yaml";
 import { encodeChoices } from "../../contracts/protocol";
 import type { PollFileInput } from "../../scripts/cli/polls/pollFile";
 import type { ImportResult } from "../../scripts/cli/residents/importResidents";
+import { csvField, parseHeader, parseRow } from "../../scripts/cli/residents/csv";
+import type { Columns } from "../../scripts/cli/residents/csv";
 import type { PollDetail, PollOverview } from "../../scripts/cli/polls/readPolls";
 import { enrolVoter, eventually, http, signedBallot, startStack, STAFF_TOKEN } from "../api/harness";
 import type { Stack } from "../api/harness";
@@ -57,6 +59,34 @@ describe("veche CLI", function () {
   });
 
   describe("residents import", () => {
+    it("writes cells a spreadsheet would run as formulas as plain text", async () => {
+      const [a, b, c, d] = newIds(4);
+      const hostile = [
+        `${a},1,"=HYPERLINK(""http://evil.example"",""click"")"`,
+        `${b},2,+1+1`,
+        `${c},3,@SUM(A1:A9)`,
+        `-${d},4,"\t=1+2"`,
+      ];
+      const file = register(dir, hostile, "hostile.csv");
+      const result = await vecheJson<ImportResult>(cliEnv(stack), ["residents", "import", file]);
+      expect(result).to.include({ valid: 4, created: 4 });
+      const cells = fs
+        .readFileSync(result.codesFile, "utf8")
+        .trim()
+        .split("\n")
+        .slice(1)
+        .flatMap((line) => line.match(/("([^"]|"")*"|[^,]*)(,|$)/g) ?? [])
+        .map((cell) => cell.replace(/,$/, "").replace(/^"(.*)"$/s, "$1"))
+        .filter((cell) => cell !== "");
+      for (const cell of cells) expect(cell, cell).to.not.match(/^[=+\-@\t\r]/);
+      expect(cells).to.include(`'-${d}`);
+      expect(cells).to.include("'+1+1");
+      // Read back as a register, a disarmed cell is the value it was given.
+      const columns = parseHeader("residentId,district,building") as Columns;
+      const line = [`-${d}`, "4", "=1+2"].map(csvField).join(",");
+      expect(parseRow(line, columns)).to.deep.equal({ residentId: `-${d}`, district: 4, building: "=1+2" });
+    });
+
     it("imports a good file, writes the new residents' codes (mode 0600) and the codes activate", async () => {
       const ids = newIds(5);
       const file = register(dir, [

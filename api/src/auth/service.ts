@@ -1,6 +1,7 @@
 /**
- * Activation, sign-in and sessions. Sign-in answers the same LOGIN_FAILED for an unknown resident and
- * a wrong password, spends the same argon2 time on both, and locks an account after repeated failures.
+ * Activation, sign-in and sessions. Sign-in treats an unknown resident id as it treats a known one:
+ * the same LOGIN_FAILED for a wrong password, the same argon2 time, and the same ACCOUNT_LOCKED after
+ * repeated failures, so that no answer tells whether an id exists.
  */
 import crypto from "node:crypto";
 import { AppError, conflict, unauthorized } from "../errors";
@@ -21,6 +22,11 @@ export interface SessionGrant {
 export interface AuthOptions {
   sessionTtlSeconds: number;
   lockoutSeconds: number;
+}
+
+/** What sign-in attempts are counted under: a hash of the id as typed, known or not. */
+function attemptSubject(residentId: string): string {
+  return crypto.createHash("sha256").update(`sign-in:${residentId}`).digest("hex");
 }
 
 export function hashToken(token: string): string {
@@ -60,20 +66,18 @@ export class AuthService {
 
   async login(input: { residentId: string; password: string }): Promise<SessionGrant> {
     const store = this.residents.store;
-    const claim = await store.claimLoginAttempt(input.residentId, this.now(), this.policy);
-    if (!claim) {
-      await verifyDecoy(input.password);
-      throw loginFailed();
-    }
+    const subject = attemptSubject(input.residentId);
+    const claim = await store.claimLoginAttempt(subject, this.now(), this.policy);
     if (!claim.ok) throw this.locked(claim.lockedUntil);
-    const matches = claim.passwordHash
-      ? await verifyPassword(claim.passwordHash, input.password)
+    const resident = await store.get(input.residentId);
+    const matches = resident?.passwordHash
+      ? await verifyPassword(resident.passwordHash, input.password)
       : await verifyDecoy(input.password);
     if (matches) {
-      await store.loginSucceeded(input.residentId);
+      await store.loginSucceeded(subject);
       return this.openSession(input.residentId);
     }
-    const lockedUntil = await store.loginFailed(input.residentId, this.now(), this.policy);
+    const lockedUntil = await store.loginFailed(subject, this.now(), this.policy);
     throw lockedUntil === null ? loginFailed() : this.locked(lockedUntil);
   }
 

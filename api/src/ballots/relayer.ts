@@ -8,17 +8,24 @@
 import { Transaction } from "ethers";
 import type { Wallet } from "ethers";
 import type { Logger } from "pino";
-import { decodeRevert } from "../../../contracts/protocol";
+import { MAX_BALLOT_GAS, ballotGasLimit, decodeRevert } from "../../../contracts/protocol";
+import type { Question } from "../../../contracts/protocol";
 import type { Chain } from "../chain/chain";
 import type { Metrics } from "../metrics";
 import { encodeCastBallot, signLegacyTx } from "../../../contracts/protocol/node/ballotCodec";
+import { OUT_OF_GAS, failureOf } from "./failures";
 import type { OutboxBallot, OutboxStore, SentBallot } from "./store";
+
+/** What the gas of a poll's ballots depends on. */
+export interface PollShape {
+  questions: readonly Question[];
+  revote: boolean;
+}
 
 export interface RelayerOptions {
   /** Most unmined transactions per account. */
   maxInFlight: number;
   batchSize: number;
-  gasLimit: bigint;
   tickMs: number;
   /** How long a sent transaction may go unseen before the checker looks at it. */
   checkAfterMs: number;
@@ -33,7 +40,6 @@ export interface RelayerOptions {
 export const defaultRelayerOptions: RelayerOptions = {
   maxInFlight: 2000,
   batchSize: 500,
-  gasLimit: 500_000n,
   tickMs: 25,
   checkAfterMs: 5_000,
   bumpAfterMs: 30_000,
@@ -52,8 +58,11 @@ interface Account {
 /** How deep a ballot's block must be before its signed transaction is no longer kept. */
 const KEEP_TRANSACTIONS_BLOCKS = 64;
 
-/** Revert names that mean a newer ballot of the same resident already counts. */
-const SUPERSEDED = new Set(["BallotStaleRevision"]);
+/** A ballot out of gas is sent again with twice the gas, up to this multiple of its bound. */
+const MAX_GAS_FACTOR = 8;
+
+/** How often the checker looks for lost, stuck, reverted and displaced transactions. */
+const CHECK_EVERY_MS = 1_000;
 
 export class Relayer {
   private accounts: Account[] = [];
@@ -64,10 +73,14 @@ export class Relayer {
   private sending: Promise<void> | null = null;
   private checking: Promise<void> | null = null;
   private stopped = true;
+  /** Each account's mined nonce at the previous check: lower nonces had a check's time to be indexed. */
+  private minedBefore = new Map<string, number>();
 
   constructor(
     private readonly chain: Chain,
     private readonly outbox: OutboxStore,
+    /** The shape of a poll, to give each ballot the gas it needs; null for a poll not known. */
+    private readonly pollShape: (pollId: number) => Promise<PollShape | null>,
     private readonly log: Logger,
     private readonly metrics: Metrics,
     private readonly options: RelayerOptions = defaultRelayerOptions,
@@ -140,7 +153,7 @@ export class Relayer {
           this.checking = null;
           if (!this.stopped) this.scheduleCheck();
         });
-    }, 2_000);
+    }, CHECK_EVERY_MS);
   }
 
   /**
@@ -175,11 +188,12 @@ export class Relayer {
       if (this.stopped) return;
       const ballots = this.outbox.accepted(this.options.batchSize);
       if (ballots.length === 0) return;
+      const gas = await this.gasLimits(ballots);
       const sent: SentBallot[] = [];
       for (const ballot of ballots) {
         const account = this.pickAccount();
         if (!account) break;
-        sent.push(this.sign(account, ballot, account.nonce++, this.gasPrice));
+        sent.push(this.sign(account, ballot, account.nonce++, this.gasPrice, gas.get(ballot.id) ?? MAX_BALLOT_GAS));
         account.inFlight++;
       }
       if (sent.length === 0) return;
@@ -189,7 +203,20 @@ export class Relayer {
     }
   }
 
-  private sign(account: Account, ballot: OutboxBallot, nonce: number, gasPrice: bigint): SentBallot {
+  /** Each ballot's gas: the bound for its poll's shape and choices, times its out-of-gas factor. */
+  private async gasLimits(ballots: readonly OutboxBallot[]): Promise<Map<string, bigint>> {
+    const shapes = new Map<number, PollShape | null>();
+    for (const pollId of new Set(ballots.map((b) => b.pollId))) shapes.set(pollId, await this.pollShape(pollId));
+    const gas = new Map<string, bigint>();
+    for (const b of ballots) {
+      const shape = shapes.get(b.pollId);
+      const bound = shape ? ballotGasLimit(shape.questions, shape.revote, b.choices) : MAX_BALLOT_GAS;
+      gas.set(b.id, bound * BigInt(b.gasFactor));
+    }
+    return gas;
+  }
+
+  private sign(account: Account, ballot: OutboxBallot, nonce: number, gasPrice: bigint, gasLimit: bigint): SentBallot {
     const data = encodeCastBallot(
       BigInt(ballot.pollId),
       ballot.choices,
@@ -200,7 +227,7 @@ export class Relayer {
       {
         nonce,
         gasPrice,
-        gasLimit: this.options.gasLimit,
+        gasLimit,
         to: this.chain.deployment.ballotBox,
         data,
         chainId: this.chain.chainId,
@@ -236,16 +263,36 @@ export class Relayer {
     return taken;
   }
 
-  /** Looks at ballots sent more than `olderThanMs` ago and not yet seen on-chain. */
+  /**
+   * Looks at ballots not yet seen on-chain: those whose nonce was already used at the previous check
+   * (so the indexer had time to count them) at once — they reverted or were displaced — and the rest
+   * once they were sent more than `olderThanMs` ago.
+   */
   private async check(olderThanMs: number): Promise<void> {
     const now = Date.now();
-    const head = await this.chain.provider.getBlockNumber();
-    this.outbox.pruneRawTransactions(head - KEEP_TRANSACTIONS_BLOCKS);
-    const stale = this.outbox.inFlight().filter((b) => (b.sentAt ?? 0) <= now - olderThanMs);
-    if (stale.length === 0) return;
     const provider = this.chain.provider;
+    const [head, ...nonces] = await this.chain.rpc.batch<string>([
+      { method: "eth_blockNumber", params: [] },
+      ...this.accounts.map((a) => ({ method: "eth_getTransactionCount", params: [a.address, "latest"] })),
+    ]);
+    if (head instanceof Error) throw head;
     const minedNonce = new Map<string, number>();
-    for (const a of this.accounts) minedNonce.set(a.address, await provider.getTransactionCount(a.address, "latest"));
+    this.accounts.forEach((a, i) => {
+      const n = nonces[i];
+      if (n instanceof Error || n === undefined) throw n ?? new Error("no nonce answer");
+      minedNonce.set(a.address, Number(n));
+    });
+    const minedBefore = this.minedBefore;
+    this.minedBefore = minedNonce;
+    this.outbox.pruneRawTransactions(Number(head) - KEEP_TRANSACTIONS_BLOCKS);
+    const stale = this.outbox
+      .inFlight()
+      .filter(
+        (b) =>
+          (b.sentAt ?? 0) <= now - olderThanMs ||
+          (b.relayer !== null && b.nonce !== null && b.nonce < (minedBefore.get(b.relayer) ?? 0)),
+      );
+    if (stale.length === 0) return;
 
     const requeue: string[] = [];
     const rebroadcast: SentBallot[] = [];
@@ -260,7 +307,7 @@ export class Relayer {
       if (b.nonce < mined) {
         const receipt = await provider.getTransactionReceipt(b.txHash);
         if (receipt?.status === 1) continue; // counted; the indexer will mark it
-        if (receipt?.status === 0) await this.settleReverted(b);
+        if (receipt?.status === 0) await this.settleReverted(b, receipt.gasUsed);
         else requeue.push(b.id); // its nonce went to another transaction
         continue;
       }
@@ -301,20 +348,30 @@ export class Relayer {
     const raised = previous + previous / 8n + 1n;
     const price = raised > this.gasPrice ? raised : this.gasPrice;
     if (!account || price > this.options.maxGasPrice) return null;
-    return this.sign(account, ballot, sent.nonce, price);
+    return this.sign(account, ballot, sent.nonce, price, Transaction.from(sent.rawTx).gasLimit);
   }
 
-  /** A mined transaction reverted: ask the contract why, by replaying the call now. */
-  private async settleReverted(ballot: OutboxBallot): Promise<void> {
-    let code = "BALLOT_REVERTED";
+  /**
+   * A mined transaction reverted: ask the contract why, by replaying the call now. If it would count
+   * the ballot now, the transaction ran out of gas (or the chain moved): send it again with more gas.
+   */
+  private async settleReverted(ballot: OutboxBallot, gasUsed: bigint): Promise<void> {
+    let revert: string | null = null;
     try {
       await this.chain.ballotBox
         .connect(this.chain.relayers[0] ?? null)
         .castBallot.staticCall(ballot.pollId, ballot.choices, ballot.revision, ballot.signature);
     } catch (err) {
-      code = decodeRevert(err)?.name ?? code;
+      revert = decodeRevert(err)?.name ?? "unknown";
     }
-    const status = SUPERSEDED.has(code) ? "superseded" : "failed";
+    if (revert === null && ballot.gasFactor < MAX_GAS_FACTOR) {
+      this.outbox.requeueWithMoreGas(ballot.id);
+      this.settled(ballot.relayer);
+      this.log.warn({ ballot: ballot.id, gasUsed: gasUsed.toString() }, "ballot ran out of gas; sending it with more");
+      this.notify();
+      return;
+    }
+    const { status, code } = revert === null ? { status: "failed" as const, code: OUT_OF_GAS } : failureOf(revert);
     this.outbox.finish(ballot.id, status, code, Date.now());
     this.settled(ballot.relayer);
     this.metrics.ballotsFailed.inc({ code });

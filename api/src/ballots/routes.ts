@@ -61,9 +61,10 @@ export function ballotRoutes(service: BallotService, notifier: MinedNotifier): R
         "VOTER_NOT_IN_SCOPE",
         "BALLOT_ALREADY_CAST",
         "BALLOT_STALE_REVISION",
+        "RATE_LIMITED",
       ],
-      handler: async ({ body }) => {
-        const accepted = await service.submit(body);
+      handler: async ({ body, req }) => {
+        const accepted = await service.submit(body, req.ip);
         return { status: accepted.duplicate ? 200 : 202, body: accepted };
       },
     }),

@@ -38,4 +38,9 @@ export const ballotMigrations: Migration[] = [
     id: "ballots-2-kept-transactions",
     sql: "CREATE INDEX ballots_kept_tx ON ballots (block) WHERE raw_tx IS NOT NULL AND status = 'mined';",
   },
+  {
+    // Doubled each time a ballot's transaction runs out of gas, so its next one carries more.
+    id: "ballots-3-gas-factor",
+    sql: "ALTER TABLE ballots ADD COLUMN gas_factor INTEGER NOT NULL DEFAULT 1;",
+  },
 ];

@@ -9,6 +9,7 @@ import { AppError, badRequest, conflict, forbidden, notFound } from "../errors";
 import { ChainState } from "../indexer/chainState";
 import type { Metrics } from "../metrics";
 import { BallotDigester, ballotLeafNative, recoverAddress } from "../../../contracts/protocol/node/ballotCodec";
+import type { ActionLimiter } from "../limits/limiter";
 import type { NewBallot, OutboxBallot, OutboxStore } from "./store";
 
 const MAX_REVISION = 0xffff;
@@ -28,7 +29,10 @@ interface Waiting {
 }
 
 export class BallotService {
-  /** Highest revision accepted per poll and resident, so racing submissions cannot both pass. */
+  /**
+   * Revisions on their way into the outbox, per poll and resident, so that two racing submissions
+   * cannot both pass; the outbox holds them once written.
+   */
   private readonly reserved = new Map<string, number>();
   private queue: Waiting[] = [];
   private readonly digester: BallotDigester;
@@ -39,15 +43,17 @@ export class BallotService {
     private readonly state: ChainState,
     private readonly outbox: OutboxStore,
     private readonly metrics: Metrics,
+    private readonly limiter: ActionLimiter,
     private readonly onAccepted: () => void,
     private readonly nowSeconds: () => number = () => Math.floor(Date.now() / 1000),
   ) {
     this.digester = new BallotDigester(chain.domain);
   }
 
-  async submit(ballot: SignedBallot): Promise<Accepted> {
+  /** Checks and stores a ballot; `address` is the sender's network address, for the re-vote limit. */
+  async submit(ballot: SignedBallot, address?: string): Promise<Accepted> {
     try {
-      return await this.check(ballot);
+      return await this.check(ballot, address);
     } catch (err) {
       if (err instanceof AppError) this.metrics.ballotsRejected.inc({ code: err.code });
       throw err;
@@ -60,11 +66,12 @@ export class BallotService {
     return found;
   }
 
-  private async check(ballot: SignedBallot): Promise<Accepted> {
+  private async check(ballot: SignedBallot, address: string | undefined): Promise<Accepted> {
     const voter = this.signer(ballot);
     const id = ballotLeafNative(ballot.pollId, voter, ballot.choices, ballot.revision);
     const existing = this.outbox.get(id);
-    if (existing) return { ballotId: id, status: existing.status, duplicate: true };
+    // A failed ballot sent again is checked afresh: if the contract would count it now, it is retried.
+    if (existing && existing.status !== "failed") return { ballotId: id, status: existing.status, duplicate: true };
 
     const pollId = Number(ballot.pollId);
     const poll = await this.state.poll(pollId);
@@ -109,18 +116,27 @@ export class BallotService {
     this.reserved.set(key, revision);
 
     try {
-      await this.store({
-        id,
-        pollId,
-        voter,
-        resident: record.resident,
-        choices: ballot.choices,
-        revision,
-        signature: ballot.signature,
-      });
-    } catch (err) {
+      // Each re-vote is a transaction the city pays for: limited per resident and per address.
+      if (last > 0) await this.limiter.take("revote", record.resident, address);
+      if (existing) {
+        // Another request retried it first: answer as for any repeat.
+        if (!this.outbox.retryFailed(id, Date.now())) {
+          return { ballotId: id, status: this.outbox.get(id)?.status ?? "accepted", duplicate: true };
+        }
+      } else {
+        await this.store({
+          id,
+          pollId,
+          voter,
+          resident: record.resident,
+          choices: ballot.choices,
+          revision,
+          signature: ballot.signature,
+        });
+      }
+    } finally {
+      // Once in the outbox the ballot holds its revision there, and gives it up if it fails on-chain.
       if (this.reserved.get(key) === revision) this.reserved.delete(key);
-      throw err;
     }
     this.metrics.ballotsAccepted.inc();
     this.onAccepted();

@@ -19,6 +19,8 @@ export interface OutboxBallot {
   txHash: string | null;
   rawTx: string | null;
   attempts: number;
+  /** Multiplies the gas bound of the ballot's next transaction; doubled after each out-of-gas end. */
+  gasFactor: number;
   errorCode: string | null;
   leafIndex: number | null;
   block: number | null;
@@ -55,6 +57,7 @@ interface Row {
   tx_hash: string | null;
   raw_tx: string | null;
   attempts: number;
+  gas_factor: number;
   error_code: string | null;
   leaf_index: number | null;
   block: number | null;
@@ -79,6 +82,7 @@ function toBallot(r: Row): OutboxBallot {
     txHash: r.tx_hash,
     rawTx: r.raw_tx,
     attempts: r.attempts,
+    gasFactor: r.gas_factor,
     errorCode: r.error_code,
     leafIndex: r.leaf_index,
     block: r.block,
@@ -208,6 +212,33 @@ export class OutboxStore {
     this.db.transaction(() => {
       for (const id of ids) stmt.run(id);
     })();
+  }
+
+  /** Queues a ballot whose transaction ran out of gas again, with twice the gas. */
+  requeueWithMoreGas(id: string): void {
+    this.db
+      .prepare(
+        `UPDATE ballots SET status = 'accepted', relayer = NULL, nonce = NULL, tx_hash = NULL, raw_tx = NULL,
+           gas_factor = gas_factor * 2 WHERE id = ? AND status = 'sent'`,
+      )
+      .run(id);
+  }
+
+  /**
+   * Takes back a failed ballot submitted again once the intake found the contract would now count it
+   * (say, after an out-of-gas end). Durable, as a first acceptance is.
+   */
+  retryFailed(id: string, now: number): boolean {
+    return durably(
+      this.db,
+      () =>
+        this.db
+          .prepare(
+            `UPDATE ballots SET status = 'accepted', relayer = NULL, nonce = NULL, tx_hash = NULL, raw_tx = NULL,
+               error_code = NULL, final_at = NULL, accepted_at = ? WHERE id = ? AND status = 'failed'`,
+          )
+          .run(now, id).changes > 0,
+    );
   }
 
   /** Ends a ballot the contract will never count: a newer revision won, or a rule refused it. */

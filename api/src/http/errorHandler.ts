@@ -16,6 +16,8 @@ export const notFoundHandler: RequestHandler = (req, res) => {
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err: unknown, _req, res, _next) => {
     if (err instanceof AppError) {
+      const retryAfter = err.details?.retryAfterSeconds;
+      if (typeof retryAfter === "number") res.setHeader("retry-after", String(retryAfter));
       res
         .status(err.status)
         .json({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });

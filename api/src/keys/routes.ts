@@ -46,10 +46,17 @@ export function keyRoutes(residents: ResidentService, keys: VoterKeyService): Ro
       summary: "Enrol a new voter key (signed proof of possession); answers once the registry has it",
       access: "resident",
       body: enrolBody,
-      errors: ["KEY_PROOF_INVALID", "KEY_TAKEN", "CHAIN_UNAVAILABLE", "AUTH_REQUIRED", "SESSION_INVALID"],
-      handler: async ({ session, body }) => {
+      errors: [
+        "KEY_PROOF_INVALID",
+        "KEY_TAKEN",
+        "RATE_LIMITED",
+        "CHAIN_UNAVAILABLE",
+        "AUTH_REQUIRED",
+        "SESSION_INVALID",
+      ],
+      handler: async ({ session, body, req }) => {
         if (!session) throw unauthorized("AUTH_REQUIRED", "sign in first");
-        return { body: await keys.enrol(session.residentId, body) };
+        return { body: await keys.enrol(session.residentId, body, req.ip) };
       },
     }),
   ];

@@ -12,6 +12,7 @@ import type { ResidentService } from "../residents/service";
 import { ContractRevert, KeyedQueue, readChain, sendAndWait } from "./transactions";
 import type { SerialSender } from "./transactions";
 import type { VoterKeyRecord, VoterKeyStore } from "./store";
+import type { ActionLimiter } from "../limits/limiter";
 
 export interface EnrolmentProof {
   address: string;
@@ -44,6 +45,7 @@ export class VoterKeyService {
     private readonly residents: ResidentService,
     readonly store: VoterKeyStore,
     private readonly registrar: SerialSender | null,
+    private readonly limiter: ActionLimiter,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
     /** Told of each enrolment as soon as it is mined, before the indexer sees it. */
@@ -55,9 +57,12 @@ export class VoterKeyService {
     }) => void = () => undefined,
   ) {}
 
-  /** One enrolment per resident at a time, so the history is written in the chain's order. */
-  enrol(residentId: string, proof: EnrolmentProof): Promise<EnrolmentResult> {
-    return this.perResident.run(residentId, () => this.enrolNow(residentId, proof));
+  /**
+   * One enrolment per resident at a time, so the history is written in the chain's order. `address` is
+   * the sender's network address, for the enrolment limit.
+   */
+  enrol(residentId: string, proof: EnrolmentProof, address?: string): Promise<EnrolmentResult> {
+    return this.perResident.run(residentId, () => this.enrolNow(residentId, proof, address));
   }
 
   async current(residentId: string): Promise<VoterKeyView | null> {
@@ -85,29 +90,31 @@ export class VoterKeyService {
     return resident === 0 ? null : resident;
   }
 
-  private async enrolNow(residentId: string, proof: EnrolmentProof): Promise<EnrolmentResult> {
+  private async enrolNow(residentId: string, proof: EnrolmentProof, address?: string): Promise<EnrolmentResult> {
     const resident = await this.residents.require(residentId);
     const residentHash = this.residents.chainId(residentId);
-    const address = getAddress(proof.address.toLowerCase());
-    this.checkProof(residentHash, address, proof);
+    const key = getAddress(proof.address.toLowerCase());
+    this.checkProof(residentHash, key, proof);
 
-    const known = await this.store.byAddress(address);
+    const known = await this.store.byAddress(key);
     if (known) {
       if (known.residentId !== residentId || known.status !== "active") throw keyTaken();
-      return { address, status: "active", txHash: known.txHash, revoked: null };
+      return { address: key, status: "active", txHash: known.txHash, revoked: null };
     }
-    const [holder, , active] = await readChain(() => this.chain.ballotBox.voter(address));
+    const [holder, , active] = await readChain(() => this.chain.ballotBox.voter(key));
     if (holder !== 0n) {
       // Enrolled by an earlier request whose answer was lost (e.g. a timeout): record it now.
       const mine = await readChain(() => this.chain.ballotBox.residentOf(residentHash));
       if (holder !== mine || !active) throw keyTaken();
-      return this.record(residentId, Number(holder), address, await this.enrolmentTx(address), null);
+      return this.record(residentId, Number(holder), key, await this.enrolmentTx(key), null);
     }
 
     if (!this.registrar) {
       throw new AppError("SERVICE_NOT_CONFIGURED", 503, "no registrar key is configured (REGISTRAR_KEY)");
     }
-    const args = [residentHash, address, resident.district] as const;
+    // Each enrolment is a registrar transaction the city pays for.
+    await this.limiter.take("enrolment", residentId, address);
+    const args = [residentHash, key, resident.district] as const;
     let receipt;
     try {
       receipt = await sendAndWait(
@@ -129,8 +136,8 @@ export class VoterKeyService {
       if (parsed?.name === "VoterEnrolled") number = Number(parsed.args[1]);
       if (parsed?.name === "VoterRevoked") revoked = getAddress(String(parsed.args[1]));
     }
-    this.onEnrolled({ key: address, resident: number, district: resident.district, revoked });
-    return this.record(residentId, number, address, receipt.hash, revoked);
+    this.onEnrolled({ key, resident: number, district: resident.district, revoked });
+    return this.record(residentId, number, key, receipt.hash, revoked);
   }
 
   /** The transaction that enrolled `address`, from the registry's events. */

@@ -3,6 +3,7 @@ import { route } from "../http/route";
 import type { RouteSpec } from "../http/route";
 import { unauthorized } from "../errors";
 import type { OutboxStore } from "../ballots/store";
+import type { ChainState } from "../indexer/chainState";
 import type { ResidentService } from "../residents/service";
 import type { VoterKeyService } from "../keys/service";
 import type { PollService } from "./service";
@@ -12,6 +13,17 @@ export interface MyPollsDeps {
   residents: ResidentService;
   keys: VoterKeyService;
   outbox: OutboxStore;
+  state: ChainState;
+}
+
+/**
+ * The revision the resident's next ballot in a poll must carry, from what the chain counted and what
+ * waits in the outbox (a failed or replaced ballot holds nothing); null when the poll takes no more.
+ */
+export function nextRevision(revote: boolean, counted: number, pending: number): number | null {
+  const last = Math.max(counted, pending);
+  if (revote) return last + 1;
+  return last === 0 ? 1 : null;
 }
 
 export function myPollRoutes(deps: MyPollsDeps): RouteSpec[] {
@@ -20,7 +32,8 @@ export function myPollRoutes(deps: MyPollsDeps): RouteSpec[] {
       method: "get",
       path: "/api/me/polls",
       tag: "me",
-      summary: "Polls open to your district, newest first, each with your latest ballot's status",
+      summary:
+        "Polls open to your district, newest first, each with your latest ballot's status (and why it failed, if it did), the revision the chain counted and the revision your next ballot must carry",
       access: "resident",
       errors: ["AUTH_REQUIRED", "SESSION_INVALID"],
       handler: async ({ session }) => {
@@ -39,7 +52,14 @@ export function myPollRoutes(deps: MyPollsDeps): RouteSpec[] {
           body: {
             polls: polls.map((p) => {
               const b = mine.get(p.pollId);
-              return { ...p, myBallot: b ? { ballotId: b.id, revision: b.revision, status: b.status } : null };
+              const counted = number === null ? 0 : deps.state.lastRevision(p.pollId, number);
+              const pending = number === null ? 0 : deps.outbox.pendingRevision(p.pollId, number);
+              return {
+                ...p,
+                myBallot: b ? { ballotId: b.id, revision: b.revision, status: b.status, errorCode: b.errorCode } : null,
+                countedRevision: counted,
+                nextRevision: nextRevision(p.revote, counted, pending),
+              };
             }),
           },
         };

@@ -2,8 +2,8 @@ import type { Migration } from "../store/database";
 
 /**
  * The resident register: who may vote, where, and how they sign in. Activation codes and passwords
- * are kept only as hashes; the failure counter and lock sit on the account so every API instance
- * sharing the store sees them.
+ * are kept only as hashes; sign-in failures and locks are kept in the store, so every API instance
+ * sharing it sees them.
  */
 export const residentMigrations: Migration[] = [
   {
@@ -20,6 +20,22 @@ export const residentMigrations: Migration[] = [
         locked_until INTEGER,
         created_at INTEGER NOT NULL
       ) WITHOUT ROWID;
+    `,
+  },
+  {
+    // Sign-in failures are counted per id typed, known or not, so that a lock tells nobody whether the
+    // id exists. The subject is a hash of the id, so the table cannot be read back as a list of ids.
+    id: "residents-2-login-attempts",
+    sql: `
+      CREATE TABLE login_attempts (
+        subject TEXT PRIMARY KEY,
+        attempts INTEGER NOT NULL,
+        locked_until INTEGER,
+        updated_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX login_attempts_age ON login_attempts (updated_at);
+      ALTER TABLE residents DROP COLUMN login_attempts;
+      ALTER TABLE residents DROP COLUMN locked_until;
     `,
   },
 ];

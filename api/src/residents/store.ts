@@ -11,18 +11,17 @@ export interface ResidentRecord {
   codeHash: string;
   passwordHash: string | null;
   activatedAt: number | null;
-  loginAttempts: number;
-  lockedUntil: number | null;
   createdAt: number;
 }
 
 export type NewResident = Pick<ResidentRecord, "residentId" | "district" | "building" | "codeHash">;
 
-/** The outcome of claiming one sign-in attempt: go ahead with the password hash, or locked. */
-export type AttemptClaim = { ok: true; passwordHash: string | null } | { ok: false; lockedUntil: number };
+/** The outcome of claiming one sign-in attempt: go ahead and check the password, or locked. */
+export type AttemptClaim = { ok: true } | { ok: false; lockedUntil: number };
 
 export interface LockPolicy {
   maxAttempts: number;
+  /** How long a lock lasts, and how long a failure is remembered. */
   lockoutMs: number;
 }
 
@@ -35,13 +34,13 @@ export interface ResidentStore {
   /** Sets the password of a resident not activated yet; false if someone activated first. */
   activate(residentId: string, passwordHash: string, now: number): Promise<boolean>;
   /**
-   * Counts an attempt before the password is checked, so parallel guesses cannot exceed the limit;
-   * null for an unknown resident.
+   * Counts an attempt on `subject` (a hash of the id typed, whether or not a resident has it) before
+   * the password is checked, so parallel guesses cannot exceed the limit.
    */
-  claimLoginAttempt(residentId: string, now: number, policy: LockPolicy): Promise<AttemptClaim | null>;
-  loginSucceeded(residentId: string): Promise<void>;
-  /** Locks the account once the attempts reach the limit; returns the lock's end if it is locked. */
-  loginFailed(residentId: string, now: number, policy: LockPolicy): Promise<number | null>;
+  claimLoginAttempt(subject: string, now: number, policy: LockPolicy): Promise<AttemptClaim>;
+  loginSucceeded(subject: string): Promise<void>;
+  /** Locks the subject once the attempts reach the limit; returns the lock's end if it is locked. */
+  loginFailed(subject: string, now: number, policy: LockPolicy): Promise<number | null>;
   counts(): Promise<{ total: number; activated: number }>;
 }
 
@@ -52,9 +51,13 @@ interface Row {
   code_hash: string;
   password_hash: string | null;
   activated_at: number | null;
-  login_attempts: number;
-  locked_until: number | null;
   created_at: number;
+}
+
+interface AttemptRow {
+  attempts: number;
+  locked_until: number | null;
+  updated_at: number;
 }
 
 function toRecord(r: Row): ResidentRecord {
@@ -65,8 +68,6 @@ function toRecord(r: Row): ResidentRecord {
     codeHash: r.code_hash,
     passwordHash: r.password_hash,
     activatedAt: r.activated_at,
-    loginAttempts: r.login_attempts,
-    lockedUntil: r.locked_until,
     createdAt: r.created_at,
   };
 }
@@ -74,14 +75,27 @@ function toRecord(r: Row): ResidentRecord {
 export class SqliteResidentStore implements ResidentStore {
   private readonly byId;
   private readonly insert;
+  private readonly attempt;
   private readonly setAttempts;
+  private readonly forgetOld;
 
   constructor(private readonly db: Db) {
     this.byId = db.prepare<[string], Row>("SELECT * FROM residents WHERE resident_id = ?");
     this.insert = db.prepare(
       `INSERT OR IGNORE INTO residents (resident_id, district, building, code_hash, created_at) VALUES (?, ?, ?, ?, ?)`,
     );
-    this.setAttempts = db.prepare("UPDATE residents SET login_attempts = ?, locked_until = ? WHERE resident_id = ?");
+    this.attempt = db.prepare<[string], AttemptRow>(
+      "SELECT attempts, locked_until, updated_at FROM login_attempts WHERE subject = ?",
+    );
+    this.setAttempts = db.prepare(
+      `INSERT INTO login_attempts (subject, attempts, locked_until, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (subject) DO UPDATE SET attempts = excluded.attempts, locked_until = excluded.locked_until,
+         updated_at = excluded.updated_at`,
+    );
+    this.forgetOld = db.prepare(
+      `DELETE FROM login_attempts WHERE subject IN
+         (SELECT subject FROM login_attempts WHERE updated_at < ? AND (locked_until IS NULL OR locked_until < ?) LIMIT 100)`,
+    );
   }
 
   get(residentId: string): Promise<ResidentRecord | null> {
@@ -111,48 +125,51 @@ export class SqliteResidentStore implements ResidentStore {
   activate(residentId: string, passwordHash: string, now: number): Promise<boolean> {
     const changed = this.db
       .prepare(
-        `UPDATE residents SET password_hash = ?, activated_at = ?, login_attempts = 0, locked_until = NULL
-         WHERE resident_id = ? AND activated_at IS NULL`,
+        `UPDATE residents SET password_hash = ?, activated_at = ? WHERE resident_id = ? AND activated_at IS NULL`,
       )
       .run(passwordHash, now, residentId).changes;
     return Promise.resolve(changed > 0);
   }
 
-  claimLoginAttempt(residentId: string, now: number, policy: LockPolicy): Promise<AttemptClaim | null> {
+  claimLoginAttempt(subject: string, now: number, policy: LockPolicy): Promise<AttemptClaim> {
     const claim = this.db
-      .transaction((): AttemptClaim | null => {
-        const row = this.byId.get(residentId);
-        if (!row) return null;
-        if (row.locked_until !== null && row.locked_until > now) return { ok: false, lockedUntil: row.locked_until };
-        // An expired lock starts a fresh count.
-        const attempts = row.locked_until !== null ? 0 : row.login_attempts;
+      .transaction((): AttemptClaim => {
+        // Failures older than the lockout are forgotten, so unknown ids typed once do not pile up.
+        this.forgetOld.run(now - policy.lockoutMs, now);
+        const row = this.attempt.get(subject);
+        if (row && row.locked_until !== null && row.locked_until > now) {
+          return { ok: false, lockedUntil: row.locked_until };
+        }
+        // An expired lock or an old failure starts a fresh count.
+        const fresh = !row || row.locked_until !== null || row.updated_at < now - policy.lockoutMs;
+        const attempts = fresh ? 0 : row.attempts;
         if (attempts >= policy.maxAttempts) {
           // As many attempts as allowed are still being checked: lock rather than try one more.
           const lockedUntil = now + policy.lockoutMs;
-          this.setAttempts.run(0, lockedUntil, residentId);
+          this.setAttempts.run(subject, 0, lockedUntil, now);
           return { ok: false, lockedUntil };
         }
-        this.setAttempts.run(attempts + 1, null, residentId);
-        return { ok: true, passwordHash: row.password_hash };
+        this.setAttempts.run(subject, attempts + 1, null, now);
+        return { ok: true };
       })
       .immediate();
     return Promise.resolve(claim);
   }
 
-  loginSucceeded(residentId: string): Promise<void> {
-    this.setAttempts.run(0, null, residentId);
+  loginSucceeded(subject: string): Promise<void> {
+    this.db.prepare("DELETE FROM login_attempts WHERE subject = ?").run(subject);
     return Promise.resolve();
   }
 
-  loginFailed(residentId: string, now: number, policy: LockPolicy): Promise<number | null> {
+  loginFailed(subject: string, now: number, policy: LockPolicy): Promise<number | null> {
     const locked = this.db
       .transaction((): number | null => {
-        const row = this.byId.get(residentId);
+        const row = this.attempt.get(subject);
         if (!row) return null;
         if (row.locked_until !== null && row.locked_until > now) return row.locked_until;
-        if (row.login_attempts < policy.maxAttempts) return null;
+        if (row.attempts < policy.maxAttempts) return null;
         const lockedUntil = now + policy.lockoutMs;
-        this.setAttempts.run(0, lockedUntil, residentId);
+        this.setAttempts.run(subject, 0, lockedUntil, now);
         return lockedUntil;
       })
       .immediate();

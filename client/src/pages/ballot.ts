@@ -4,7 +4,7 @@
  */
 import { api, chainConfig } from "../api";
 import { el, mount } from "../dom";
-import { formatNumber, t } from "../i18n";
+import { failureReason, formatNumber, t } from "../i18n";
 import type { MessageKey } from "../messages/en";
 import { downloadReceipt, receiptFromBallot } from "../receipt";
 import type { Receipt } from "../receipt";
@@ -75,7 +75,13 @@ export function ballotPage(main: HTMLElement, params: Record<string, string>): C
           el("strong", {}, t(`status.${b.status}` as MessageKey)),
         ),
       );
-      if (b.status === "failed") return mount(body, notice("error", t("ballot.failed", { code: b.errorCode ?? "" })));
+      if (b.status === "failed") {
+        return mount(
+          body,
+          notice("error", t("ballot.failed", { reason: failureReason(b.errorCode) })),
+          el("p", {}, el("a", { href: `/me/polls/${b.pollId}` }, t("ballot.voteAgain"))),
+        );
+      }
       if (b.status === "superseded" && !b.receipt) return mount(body, notice("info", t("ballot.superseded")));
       if (b.receipt) {
         const receipt = receiptFromBallot(b, b.receipt, await chainConfig());

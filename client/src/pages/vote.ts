@@ -3,7 +3,7 @@ import { BALLOT_TYPES, ballotDomain, ballotMessage } from "../../../contracts/pr
 import { encodeChoices } from "../../../contracts/protocol/choices";
 import { api, chainConfig } from "../api";
 import { el, mount } from "../dom";
-import { formatNumber, t } from "../i18n";
+import { failureReason, formatNumber, t } from "../i18n";
 import type { MessageKey } from "../messages/en";
 import { loadStoredKey, unlock, unlockedWallet } from "../keys/vault";
 import { navigate } from "../router";
@@ -83,9 +83,13 @@ export async function votePage(main: HTMLElement, params: Record<string, string>
         el("a", { href: `/me/ballots/${myBallot.ballotId}` }, t("vote.viewReceipt")),
       ),
     );
+    if (myBallot.status === "failed") {
+      ballotArea.append(notice("error", t("ballot.failed", { reason: failureReason(myBallot.errorCode) })));
+    }
   }
   if (detail.state !== "Active") return void ballotArea.append(notice("info", t("vote.notOpen")));
-  if (myBallot && !detail.revote) return void ballotArea.append(notice("info", t("vote.noRevote")));
+  const nextRevision = mine.nextRevision;
+  if (nextRevision === null) return void ballotArea.append(notice("info", t("vote.noRevote")));
   const enrolled = me.voterKey?.status === "active" ? me.voterKey.address : null;
   const stored = loadStoredKey(s.residentId, enrolled);
   if (!enrolled || !stored || stored.address.toLowerCase() !== enrolled.toLowerCase()) {
@@ -119,7 +123,7 @@ export async function votePage(main: HTMLElement, params: Record<string, string>
         const ballot = {
           pollId: BigInt(pollId),
           choices: encodeChoices(detail.questions, picked.selected),
-          revision: BigInt((myBallot?.revision ?? 0) + 1),
+          revision: BigInt(nextRevision),
         };
         const signature = await wallet.signTypedData(
           ballotDomain(config.chainId, config.ballotBox),

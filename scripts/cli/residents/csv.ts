@@ -51,9 +51,24 @@ export function splitCsvLine(line: string): string[] | null {
   return fields;
 }
 
-/** Quotes a field when CSV needs it. */
+/**
+ * A cell a spreadsheet would run as a formula (OWASP's CSV injection advice): it starts with one of
+ * = + - @ or a tab or carriage return.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One CSV cell, safe to open in a spreadsheet: a would-be formula gets a leading apostrophe (shown as
+ * text, never run), and the cell is quoted when CSV needs it.
+ */
 export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) || value !== value.trim() ? `"${value.replace(/"/g, '""')}"` : value;
+  const safe = FORMULA_START.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) || safe !== safe.trim() ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** Reads back a cell written by `csvField`: the apostrophe that disarmed a formula is dropped. */
+export function csvValue(cell: string): string {
+  return cell.startsWith("'") && FORMULA_START.test(cell.slice(1)) ? cell.slice(1) : cell;
 }
 
 export function parseHeader(line: string): Columns | string {
@@ -76,9 +91,9 @@ export function parseRow(line: string, columns: Columns): ResidentRow | string {
   const fields = splitCsvLine(line);
   if (!fields) return "unbalanced quotes";
   if (fields.length !== columns.count) return `expected ${columns.count} fields, found ${fields.length}`;
-  const residentId = (fields[columns.residentId] ?? "").trim();
-  const districtText = (fields[columns.district] ?? "").trim();
-  const building = (fields[columns.building] ?? "").trim();
+  const residentId = csvValue((fields[columns.residentId] ?? "").trim());
+  const districtText = csvValue((fields[columns.district] ?? "").trim());
+  const building = csvValue((fields[columns.building] ?? "").trim());
   if (!RESIDENT_ID_PATTERN.test(residentId)) {
     return `residentId "${residentId.slice(0, 70)}" must be 1-64 letters, digits, "-" or "_"`;
   }
