@@ -9,6 +9,8 @@ export interface ApiProcess {
   url: string;
   child: ChildProcess;
   kill(): Promise<void>;
+  /** SIGSTOP: the process holds still, answering nothing, until killed (fault tests). */
+  freeze(): void;
   stop(): Promise<void>;
 }
 
@@ -47,6 +49,9 @@ export async function spawnApi(env: Record<string, string>, port: number): Promi
     async kill() {
       child.kill("SIGKILL");
       await exited;
+    },
+    freeze() {
+      child.kill("SIGSTOP");
     },
     async stop() {
       if (child.exitCode === null) child.kill("SIGTERM");

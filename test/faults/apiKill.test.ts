@@ -67,30 +67,39 @@ describe("API killed with ballots in flight", function () {
       const answer = await post(first.url, body);
       if (answer && answer.status === 202 && answer.body.ballotId) accepted.add(answer.body.ballotId);
     };
-    // A trickle until ballots are being mined, then a burst, killed half-way: some ballots are
-    // mined, some sent, some only accepted when the process dies.
+    // By construction, not by timing: a trickle until ballots are being mined; then, with mining held,
+    // a burst the API accepts and sends but the chain does not mine; then, with the API frozen, a
+    // burst it never answers; then the kill.
     const trickle = bodies.slice(0, 48);
-    const burst = bodies.slice(48);
+    const held = bodies.slice(48, 96);
+    const unanswered = bodies.slice(96);
     for (const body of trickle) {
       await send(body);
       await new Promise((r) => setTimeout(r, 25));
     }
     await eventually(async () => ((await countBallots(stack)) > 0 ? true : null), 30_000, "a mined ballot");
-    const acceptedBeforeBurst = accepted.size;
-    const sending = burst.map(send);
-    await eventually(() => (accepted.size >= acceptedBeforeBurst + 10 ? true : null), 30_000, "10 burst ballots");
-    await first.kill();
-    await Promise.all(sending);
-    const acceptedBeforeKill = accepted.size;
-    expect(acceptedBeforeKill).to.be.lessThan(bodies.length);
-    const onChainAtKill = await countBallots(stack);
-    const db = new Database(path.join(stack.config.dataDir, "api.sqlite"), { readonly: true });
-    const inFlight =
-      db.prepare<[], { c: number }>("SELECT COUNT(*) AS c FROM ballots WHERE status IN ('accepted', 'sent')").get()
-        ?.c ?? 0;
-    db.close();
-    // The kill must catch ballots between "accepted" and "mined", or the test proves nothing.
-    expect(inFlight).to.be.greaterThan(0);
+    await stack.provider.send("evm_setIntervalMining", [0]);
+    let killedAt: { accepted: number; onChain: number; inFlight: number };
+    try {
+      await Promise.all(held.map(send));
+      first.freeze();
+      const sending = unanswered.map(send);
+      await new Promise((r) => setTimeout(r, 500));
+      await first.kill();
+      await Promise.all(sending);
+      const db = new Database(path.join(stack.config.dataDir, "api.sqlite"), { readonly: true });
+      const inFlight =
+        db.prepare<[], { c: number }>("SELECT COUNT(*) AS c FROM ballots WHERE status IN ('accepted', 'sent')").get()
+          ?.c ?? 0;
+      db.close();
+      killedAt = { accepted: accepted.size, onChain: await countBallots(stack), inFlight };
+    } finally {
+      await stack.provider.send("evm_setIntervalMining", [1]);
+    }
+    // Ballots were caught between "accepted" and "mined", and requests were cut off unanswered.
+    expect(killedAt.inFlight).to.be.at.least(held.length);
+    expect(killedAt.accepted).to.equal(trickle.length + held.length);
+    const { onChain: onChainAtKill, inFlight } = killedAt;
 
     const second = await spawnApi(env, port);
     try {
