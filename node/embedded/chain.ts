@@ -1,7 +1,14 @@
 /**
  * The embedded development chain: one anvil node with 1-second interval blocks (anvil's automine
- * stalls with ~1,000 transactions in flight), a high block gas limit, and its chain kept in
- * `<dataDir>/chain/state.json` so votes survive a restart.
+ * stalls with ~1,000 transactions in flight), a high block gas limit, its state kept in
+ * `<dataDir>/chain/state.json` and its history in `<dataDir>/chain/archive.sqlite`, so votes survive a
+ * restart and a long voting day does not grow the node's memory.
+ *
+ * anvil holds every transaction and receipt in memory and rewrites its whole state file at each dump,
+ * so over a long day its memory and dump time grow with the chain. Here anvil keeps only its latest
+ * `keptBlocks` blocks' transactions (`--transaction-block-keeper`); an archive copies every block,
+ * transaction, receipt and log to SQLite as it is mined, and the JSON-RPC endpoint clients use is a
+ * front that answers older history from the archive and passes everything else to anvil.
  *
  * What anvil's `--state` brings back, measured with anvil 1.7.1 (test/node/embedded):
  * - after a clean stop (SIGTERM; anvil dumps before exiting): blocks, transactions, receipts,
@@ -25,10 +32,18 @@ import { assertPortFree, pickFreePort } from "./ports";
 import { copyIfComplete, prepareStateFile } from "./stateFile";
 import { assertDataDirFree, waitForRpc, waitForExit } from "./process";
 import type { ExitStatus } from "./process";
+import { RpcClient } from "../../contracts/protocol/node/rpc";
+import { ArchiveStore } from "./archive/store";
+import { ArchiveCopier } from "./archive/copier";
+import { ArchiveFront } from "./archive/front";
 
 export const DEFAULT_CHAIN_PORT = 8545;
 export const DEFAULT_CHAIN_ID = 31337;
 export const DEFAULT_GAS_LIMIT = 300_000_000n;
+/** Blocks with transactions anvil keeps whole in memory; older ones are served from the archive. */
+export const DEFAULT_KEPT_BLOCKS = 32;
+/** Seconds between anvil's state dumps: what a SIGKILL can cost, re-sent by the API's outbox. */
+export const DEFAULT_STATE_INTERVAL = 5;
 
 export interface EmbeddedChainOptions {
   dataDir: string;
@@ -51,6 +66,10 @@ export interface EmbeddedChainOptions {
   verboseNodeLog?: boolean;
   /** How often the last good copy of the state is refreshed; default 5. */
   lastGoodCopySeconds?: number;
+  /** Blocks with transactions anvil keeps whole; default 32. */
+  keptBlocks?: number;
+  /** Seconds between anvil's state dumps; default 5. */
+  stateIntervalSeconds?: number;
   /** How long to wait for JSON-RPC to answer; default 30 s. */
   startTimeoutMs?: number;
   /** How long `stop()` waits for anvil's final dump; default 120 s. */
@@ -58,8 +77,11 @@ export interface EmbeddedChainOptions {
 }
 
 export interface EmbeddedChain {
+  /** The public JSON-RPC endpoint (the archive's front on anvil). */
   rpcUrl: string;
   port: number;
+  /** anvil's own endpoint, for tests that look behind the front. */
+  nodeUrl: string;
   chainId: number;
   stateFile: string;
   lastGoodFile: string;
@@ -94,6 +116,8 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
   const copyEveryMs = positiveInteger("lastGoodCopySeconds", options.lastGoodCopySeconds ?? 5) * 1000;
   const gasLimit = options.gasLimit ?? DEFAULT_GAS_LIMIT;
   if (gasLimit <= 0n) throw new ChainError("CHAIN_CONFIG_INVALID", "gasLimit must be positive");
+  const keptBlocks = positiveInteger("keptBlocks", options.keptBlocks ?? DEFAULT_KEPT_BLOCKS);
+  const stateInterval = positiveInteger("stateIntervalSeconds", options.stateIntervalSeconds ?? DEFAULT_STATE_INTERVAL);
 
   const chainDir = path.join(options.dataDir, "chain");
   const pidFile = path.join(chainDir, "anvil.pid");
@@ -102,6 +126,8 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
   assertDataDirFree(pidFile, stateFile);
   if (requestedPort !== 0) await assertPortFree(requestedPort, host);
   const port = requestedPort === 0 ? await pickFreePort(host) : requestedPort;
+  // anvil itself listens on a private port; clients talk to the front on `port`.
+  const nodePort = await pickFreePort("127.0.0.1");
   fs.mkdirSync(chainDir, { recursive: true, mode: 0o700 });
   const lastGoodFile = path.join(chainDir, "state.last-good.json");
   const logFile = options.logFile ?? path.join(chainDir, "anvil.log");
@@ -125,18 +151,19 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
   }
 
   const args = [
-    ["--host", host],
-    ["--port", String(port)],
+    ["--host", "127.0.0.1"],
+    ["--port", String(nodePort)],
     ["--chain-id", String(chainId)],
     ["--block-time", String(blockTime)],
     ["--gas-limit", gasLimit.toString()],
     ["--mnemonic", keys.mnemonic],
     ["--accounts", String(DEV_ACCOUNT_COUNT)],
     ["--state", stateFile],
-    ["--state-interval", "1"],
+    ["--state-interval", String(stateInterval)],
+    ["--transaction-block-keeper", String(keptBlocks)],
     options.verboseNodeLog ? [] : ["--quiet"],
   ].flat();
-  log(`starting ${binary} on ${host}:${port}, chain id ${chainId}, state ${outcome}`);
+  log(`starting ${binary} on 127.0.0.1:${nodePort} (front on ${host}:${port}), chain id ${chainId}, state ${outcome}`);
   // Own process group: a Ctrl-C in the terminal reaches only us, and we stop anvil in order.
   const child: ChildProcess = spawn(binary, args, { stdio: ["ignore", logFd, logFd], detached: true });
   const exited = waitForExit(child);
@@ -149,6 +176,21 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
   process.on("exit", onProcessExit);
 
   const rpcUrl = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const nodeUrl = `http://127.0.0.1:${nodePort}`;
+  const node = new RpcClient(nodeUrl);
+  const archive = new ArchiveStore(path.join(chainDir, "archive.sqlite"));
+  const copier = new ArchiveCopier(
+    node,
+    archive,
+    blockTime,
+    { intervalMs: 200, batch: 20, holdMiningAt: Math.floor(keptBlocks / 2) },
+    log,
+  );
+  const front = new ArchiveFront(node, archive, {
+    recentBlocks: Math.floor(keptBlocks / 2),
+    nodeHead: () => copier.head,
+  });
+  let frontOpen = false;
   let copying: Promise<unknown> = Promise.resolve();
   let lastCopiedMtime = 0;
   const refreshLastGood = (): Promise<unknown> => {
@@ -169,6 +211,10 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
     finished ??= (async () => {
       clearInterval(copyTimer);
       await copying.catch(() => undefined);
+      if (frontOpen) await front.close();
+      // A clean stop copies the last blocks first; a kill leaves them to the next start.
+      if (signal === "SIGTERM") await copier.catchUp().catch(() => undefined);
+      await copier.stop();
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       const stopTimeoutMs = options.stopTimeoutMs ?? 120_000;
       const timeout = new Promise<"timeout">((resolve) => setTimeout(resolve, stopTimeoutMs, "timeout").unref());
@@ -181,6 +227,8 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
       log(`anvil exited (${status === "timeout" ? "killed after stop timeout" : JSON.stringify(status)})`);
       if (signal === "SIGTERM") await refreshLastGood().catch(() => undefined);
       fs.rmSync(pidFile, { force: true });
+      node.close();
+      archive.close();
       fs.closeSync(logFd);
       if (status === "timeout") {
         throw new ChainError("CHAIN_STOP_TIMEOUT", `anvil did not finish its state dump in ${stopTimeoutMs} ms`);
@@ -190,10 +238,15 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
   };
 
   try {
-    const answeredChainId = await waitForRpc(rpcUrl, exited, options.startTimeoutMs ?? 30_000, logFile);
+    const answeredChainId = await waitForRpc(nodeUrl, exited, options.startTimeoutMs ?? 30_000, logFile);
     if (answeredChainId !== chainId) {
-      throw new ChainError("CHAIN_START_FAILED", `node at ${rpcUrl} answered chain id ${answeredChainId}`);
+      throw new ChainError("CHAIN_START_FAILED", `node at ${nodeUrl} answered chain id ${answeredChainId}`);
     }
+    // History first: the front answers old blocks from the archive, which must match the node's chain.
+    await copier.catchUp();
+    copier.start();
+    await front.listen(host, port);
+    frontOpen = true;
   } catch (error) {
     await finish("SIGKILL").catch(() => undefined);
     throw error;
@@ -202,6 +255,7 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
   return {
     rpcUrl,
     port,
+    nodeUrl,
     chainId,
     stateFile,
     lastGoodFile,

@@ -1,18 +1,25 @@
 /**
- * Soak: ballots at a steady rate for a long time against the API (its own process) on the embedded
- * chain, to see memory, latency and the outbox stay flat. Every SOAK_SAMPLE_SECONDS it samples the
- * API's and anvil's RSS, ballots accepted and mined, receipt latency of the last window and the
- * outbox depth, then writes the series, an HTML chart and summary figures to `.veche/bench/`.
+ * Soak: a voting day at a steady rate against the API (its own process) on the embedded chain, to see
+ * memory, latency and the outbox stay flat. Every --sample-seconds it samples the API's and anvil's
+ * RSS, ballots accepted and mined, and the outbox depth; each followed ballot's receipt latency is
+ * counted in the minute it was posted. After the load it measures a clean restart of chain and API,
+ * then runs one more minute of load with a SIGKILL of the chain half-way, and checks that every
+ * ballot accepted over the whole run is on the chain exactly once. Writes the series, a per-minute
+ * table, an HTML chart and summary figures to `.veche/bench/`.
  *
- *   npm run bench:soak      (SOAK_SECONDS, default 600; SOAK_RATE ballots/s, default 200;
- *                            SOAK_SAMPLE_SECONDS, default 10; SOAK_VOTERS, default 2000)
+ *   npm run bench:soak -- --rate 100 --minutes 60     (defaults: 200 ballots/s for 10 minutes;
+ *                                                      --voters 2000, --sample-seconds 10, --no-kill)
  */
+import { parseArgs } from "node:util";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { JsonRpcProvider } from "ethers";
-import { connectBallotBox } from "../../contracts/protocol";
+import { BALLOT_CAST_TOPIC, connectBallotBox, parseBallotCast } from "../../contracts/protocol";
+import { ballotLeafNative } from "../../contracts/protocol/node/ballotCodec";
+import { RpcClient } from "../../contracts/protocol/node/rpc";
 import { startEmbeddedChain } from "../../node/embedded/chain";
+import type { EmbeddedChain } from "../../node/embedded/chain";
 import { ensureDeployed } from "../../node/embedded/deploy";
 import { BENCH_DIR, markdownTable, writeFigures } from "./results";
 import type { BenchFigure } from "./results";
@@ -32,24 +39,39 @@ import {
 } from "./load";
 import { chartPage } from "./soakChart";
 
-const SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
-const RATE = Number(process.env.SOAK_RATE ?? 200);
-const SAMPLE_SECONDS = Number(process.env.SOAK_SAMPLE_SECONDS ?? 10);
-const VOTERS = Number(process.env.SOAK_VOTERS ?? 2_000);
+const { values: args } = parseArgs({
+  options: {
+    rate: { type: "string", default: process.env.SOAK_RATE ?? "200" },
+    minutes: { type: "string", default: process.env.SOAK_MINUTES ?? "10" },
+    voters: { type: "string", default: process.env.SOAK_VOTERS ?? "2000" },
+    "sample-seconds": { type: "string", default: process.env.SOAK_SAMPLE_SECONDS ?? "10" },
+    "no-kill": { type: "boolean", default: false },
+  },
+});
+const RATE = Number(args.rate);
+const SECONDS = Number(args.minutes) * 60;
+const SAMPLE_SECONDS = Number(args["sample-seconds"]);
+const VOTERS = Number(args.voters);
+const KILL = !args["no-kill"];
 /** One ballot in this many is followed until its receipt is served. */
 const FOLLOW_EVERY = 10;
 /** Past this many unanswered POSTs the generator holds back instead of piling up sockets. */
 const MAX_IN_FLIGHT = 2_000;
 const RECEIPT_DEADLINE_MS = 120_000;
-const DRAIN_MS = 120_000;
+const DRAIN_MS = 180_000;
 const SETUP_DEADLINE_MS = 10 * 60_000;
 const LATENCY_GOAL_S = 2;
+const RESTART_GOAL_S = 60;
+const MEMORY_GOAL_MB = 2048;
+const KILL_PHASE_SECONDS = 60;
 
 interface Sample {
   t: number;
   phase: "load" | "drain";
   apiRssMb: number;
   anvilRssMb: number;
+  /** This process: the load generator and the chain's archive and front. */
+  benchRssMb: number;
   posted: number;
   accepted: number;
   refused: number;
@@ -89,63 +111,150 @@ async function scrape(apiUrl: string) {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const round = (n: number | null, digits = 3) => (n === null || !Number.isFinite(n) ? null : +n.toFixed(digits));
 
+interface MinuteRow {
+  minute: number;
+  samples: number;
+  p50: number | null;
+  p99: number | null;
+  apiRssMb: number;
+  anvilRssMb: number;
+}
+
+/** Ballots at a steady rate, with every accepted id kept and followed latencies filed by minute. */
+class LoadGenerator {
+  readonly counts = { posted: 0, accepted: 0, refused: 0, errors: 0, inFlight: 0 };
+  readonly accepted = new Set<string>();
+  readonly byMinute = new Map<number, number[]>();
+  window: number[] = [];
+  private readonly followers: Promise<void>[] = [];
+  private next = 0;
+
+  constructor(
+    private readonly apiUrl: () => string,
+    private readonly ballot: (i: number) => ReturnType<typeof sign>,
+    private readonly began: number,
+  ) {}
+
+  /** Posts at `rate` for `seconds`, calling `tick` every loop; `record` files latencies by minute. */
+  async run(rate: number, seconds: number, record: boolean, tick: (elapsed: number) => Promise<void>): Promise<void> {
+    const start = Date.now();
+    const first = this.next;
+    const elapsed = () => (Date.now() - start) / 1000;
+    while (elapsed() < seconds) {
+      const due = first + Math.floor(elapsed() * rate);
+      while (this.next < due && this.counts.inFlight < MAX_IN_FLIGHT) {
+        this.counts.posted++;
+        void this.post(this.next++, record);
+      }
+      await tick(elapsed());
+      await sleep(20);
+    }
+    const end = Date.now();
+    while (this.counts.inFlight > 0 && Date.now() - end < 30_000) await sleep(50);
+  }
+
+  async settled(): Promise<void> {
+    await Promise.all(this.followers);
+  }
+
+  private async post(i: number, record: boolean): Promise<void> {
+    const b = this.ballot(i);
+    const t0 = Date.now();
+    this.counts.inFlight++;
+    try {
+      const res = await request(`${this.apiUrl()}/api/ballots`, "POST", ballotJson(b));
+      if (res.status !== 202 && res.status !== 200) return void this.counts.refused++;
+      this.counts.accepted++;
+      this.accepted.add(b.leaf);
+      if (i % FOLLOW_EVERY !== 0) return;
+      const minute = Math.floor((t0 - this.began) / 60_000);
+      this.followers.push(
+        receiptLatency(this.apiUrl(), b.leaf, t0, t0 + RECEIPT_DEADLINE_MS)
+          .then((s) => {
+            if (s === null || !record) return;
+            this.window.push(s);
+            const list = this.byMinute.get(minute) ?? [];
+            list.push(s);
+            this.byMinute.set(minute, list);
+          })
+          .catch(() => void this.counts.errors++),
+      );
+    } catch {
+      this.counts.errors++;
+    } finally {
+      this.counts.inFlight--;
+    }
+  }
+}
+
+/** Every BallotCast leaf on the chain and how often it appears, read in block pages through the endpoint. */
+async function leavesOnChain(rpcUrl: string, ballotBox: string, fromBlock: number): Promise<Map<string, number>> {
+  const rpc = new RpcClient(rpcUrl, 120_000);
+  const counted = new Map<string, number>();
+  try {
+    const head = Number(await rpc.call<string>("eth_blockNumber", []));
+    for (let from = fromBlock; from <= head; from += 2_000) {
+      const logs = await rpc.call<{ topics: string[]; data: string }[]>("eth_getLogs", [
+        {
+          address: ballotBox,
+          topics: [BALLOT_CAST_TOPIC],
+          fromBlock: `0x${from.toString(16)}`,
+          toBlock: `0x${Math.min(head, from + 1_999).toString(16)}`,
+        },
+      ]);
+      for (const l of logs) {
+        const cast = parseBallotCast(l);
+        const leaf = ballotLeafNative(cast.pollId, cast.voter, cast.choices, cast.revision);
+        counted.set(leaf, (counted.get(leaf) ?? 0) + 1);
+      }
+    }
+  } finally {
+    rpc.close();
+  }
+  return counted;
+}
+
+async function waitReady(apiUrl: string, deadlineMs: number): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    const status = await request(`${apiUrl}/readyz`, "GET")
+      .then((r) => r.status)
+      .catch(() => 0);
+    if (status === 200) return;
+    if (Date.now() > deadline) throw new Error("the API did not get ready");
+    await sleep(200);
+  }
+}
+
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "veche-soak-"));
-  const chain = await startEmbeddedChain({ dataDir, port: 0 });
+  let chain: EmbeddedChain = await startEmbeddedChain({ dataDir, port: 0 });
+  const port = chain.port;
   const provider = new JsonRpcProvider(chain.rpcUrl, undefined, { staticNetwork: true, batchMaxCount: 500 });
   let api: Awaited<ReturnType<typeof spawnBenchApi>> | null = null;
   try {
     const deploymentsDir = path.join(dataDir, "deployments");
     const deployment = await ensureDeployed({ rpcUrl: chain.rpcUrl, deploymentsDir, keys: chain.keys });
-    const total = Math.ceil(SECONDS * RATE);
+    const total = Math.ceil((SECONDS + (KILL ? KILL_PHASE_SECONDS : 0)) * RATE) + RATE * 60;
     log(`enrolling ${VOTERS} voters and creating ${Math.ceil(total / VOTERS)} polls…`);
     const voters = await enrolVoters(chain, deployment, provider, VOTERS, SETUP_DEADLINE_MS);
     const polls = await createPolls(chain, deployment, provider, Math.ceil(total / VOTERS));
     const digester = ballotDigester(deployment);
     const box = connectBallotBox(deployment.ballotBox, provider);
     api = await spawnBenchApi(dataDir, chain);
-    const apiUrl = api.url;
-    const apiPid = api.child.pid!;
-    const nodePid = anvilPid(dataDir);
-
-    log(`soak: ${RATE} ballots/s for ${SECONDS} s, sampling every ${SAMPLE_SECONDS} s…`);
-    const counts = { posted: 0, accepted: 0, refused: 0, errors: 0, inFlight: 0 };
-    let window: number[] = [];
-    const all: number[] = [];
-    const followers: Promise<void>[] = [];
     const began = Date.now();
+    const gen = new LoadGenerator(
+      () => api!.url,
+      (i) => sign(digester, voters[i % VOTERS]!, polls[Math.floor(i / VOTERS)]!, BigInt(1 + (i % 2))),
+      began,
+    );
     const elapsed = () => (Date.now() - began) / 1000;
-
-    const post = async (i: number) => {
-      const b = sign(digester, voters[i % VOTERS]!, polls[Math.floor(i / VOTERS)]!, BigInt(1 + (i % 2)));
-      const t0 = Date.now();
-      counts.inFlight++;
-      try {
-        const res = await request(`${apiUrl}/api/ballots`, "POST", ballotJson(b));
-        if (res.status !== 202) return void counts.refused++;
-        counts.accepted++;
-        if (i % FOLLOW_EVERY !== 0) return;
-        followers.push(
-          receiptLatency(apiUrl, b.leaf, t0, t0 + RECEIPT_DEADLINE_MS)
-            .then((s) => {
-              if (s === null) return;
-              window.push(s);
-              all.push(s);
-            })
-            .catch(() => void counts.errors++),
-        );
-      } catch {
-        counts.errors++;
-      } finally {
-        counts.inFlight--;
-      }
-    };
 
     const samples: Sample[] = [];
     const sample = async (phase: Sample["phase"]) => {
-      const sorted = window.sort((x, y) => x - y);
-      window = [];
-      const m = await scrape(apiUrl).catch(() => ({
+      const sorted = gen.window.sort((x, y) => x - y);
+      gen.window = [];
+      const m = await scrape(api!.url).catch(() => ({
         mined: NaN,
         outboxAccepted: NaN,
         outboxSent: NaN,
@@ -157,15 +266,17 @@ async function main(): Promise<void> {
           n.reduce((a, b) => a + b, 0),
         ),
       ]).catch(() => [NaN, NaN]);
+      const c = gen.counts;
       const s: Sample = {
         t: round(elapsed(), 1)!,
         phase,
-        apiRssMb: round(rssMb(apiPid), 1)!,
-        anvilRssMb: round(rssMb(nodePid), 1)!,
-        posted: counts.posted,
-        accepted: counts.accepted,
-        refused: counts.refused,
-        errors: counts.errors,
+        apiRssMb: round(rssMb(api!.child.pid!), 1)!,
+        anvilRssMb: round(rssMb(anvilPid(dataDir)), 1)!,
+        benchRssMb: round(process.memoryUsage.rss() / 2 ** 20, 1)!,
+        posted: c.posted,
+        accepted: c.accepted,
+        refused: c.refused,
+        errors: c.errors,
         ...m,
         chainBallots,
         headBlock,
@@ -180,54 +291,109 @@ async function main(): Promise<void> {
           `blocks ${s.indexedBlock}/${s.headBlock}, p50 ${s.latencyP50 ?? "-"} s, p99 ${s.latencyP99 ?? "-"} s`,
       );
     };
+    const drain = async () => {
+      const until = Date.now() + DRAIN_MS;
+      while (Date.now() < until) {
+        const m = await scrape(api!.url).catch(() => null);
+        if (m && m.outboxAccepted + m.outboxSent === 0 && m.mined >= gen.counts.accepted) break;
+        await sleep(2_000);
+      }
+      await gen.settled();
+    };
 
-    // Steady rate: every tick issues what the clock says is due, without waiting for answers.
-    let issued = 0;
+    log(`soak: ${RATE} ballots/s for ${SECONDS / 60} min, sampling every ${SAMPLE_SECONDS} s…`);
     let nextSample = SAMPLE_SECONDS;
-    while (elapsed() < SECONDS && issued < total) {
-      const due = Math.min(total, Math.floor(elapsed() * RATE));
-      while (issued < due && counts.inFlight < MAX_IN_FLIGHT) {
-        counts.posted++;
-        void post(issued++);
-      }
-      if (elapsed() >= nextSample) {
-        nextSample += SAMPLE_SECONDS;
-        await sample("load");
-      }
-      await sleep(20);
-    }
+    await gen.run(RATE, SECONDS, true, async () => {
+      if (elapsed() < nextSample) return;
+      nextSample += SAMPLE_SECONDS;
+      await sample("load");
+    });
     const loadSeconds = elapsed();
-    while (counts.inFlight > 0 && elapsed() - loadSeconds < 30) await sleep(50);
     await sample("load");
-
     log("draining: waiting for every accepted ballot to be mined…");
-    const drainUntil = Date.now() + DRAIN_MS;
-    while (Date.now() < drainUntil) {
-      const m = await scrape(apiUrl);
-      if (m.mined >= counts.accepted) break;
-      await sleep(Math.min(SAMPLE_SECONDS * 1000, 2_000));
-    }
-    await Promise.all(followers);
+    await drain();
     await sample("drain");
+    const endOfLoad = samples.at(-1)!;
 
-    const series = { rate: RATE, seconds: SECONDS, sampleSeconds: SAMPLE_SECONDS, voters: VOTERS, samples };
+    log("restart: a clean stop of API and chain, then a start, until the API is ready…");
+    const stopBegan = Date.now();
+    await api.stop();
+    await chain.stop();
+    const stopSeconds = (Date.now() - stopBegan) / 1000;
+    const startBegan = Date.now();
+    chain = await startEmbeddedChain({ dataDir, port });
+    api = await spawnBenchApi(dataDir, chain);
+    await waitReady(api.url, 5 * 60_000);
+    const restartSeconds = (Date.now() - startBegan) / 1000;
+    log(`  stopped in ${stopSeconds.toFixed(1)} s, started and ready in ${restartSeconds.toFixed(1)} s`);
+
+    let killNote = "not run (--no-kill)";
+    if (KILL) {
+      log(`kill: ${KILL_PHASE_SECONDS} s more at ${RATE} ballots/s, the chain SIGKILLed half-way and restarted…`);
+      let killed = false;
+      await gen.run(RATE, KILL_PHASE_SECONDS, false, async (t) => {
+        if (killed || t < KILL_PHASE_SECONDS / 2) return;
+        killed = true;
+        await chain.kill();
+        chain = await startEmbeddedChain({ dataDir, port });
+      });
+      await drain();
+      killNote = "chain SIGKILLed under load and restarted";
+    }
+
+    log("checking every accepted ballot against the chain's BallotCast events…");
+    const counted = await leavesOnChain(chain.rpcUrl, deployment.ballotBox, deployment.deployedBlock);
+    let missing = 0;
+    let twice = 0;
+    for (const leaf of gen.accepted) {
+      const n = counted.get(leaf) ?? 0;
+      if (n === 0) missing++;
+      if (n > 1) twice++;
+    }
+    for (const n of counted.values()) if (n > 1) twice++;
+    log(
+      `  accepted ${gen.accepted.size}, on chain ${counted.size}, missing ${missing}, counted more than once ${twice}`,
+    );
+
+    const minutes = minuteRows(gen.byMinute, samples);
+    const series = { rate: RATE, seconds: SECONDS, sampleSeconds: SAMPLE_SECONDS, voters: VOTERS, samples, minutes };
     fs.mkdirSync(BENCH_DIR, { recursive: true });
     fs.writeFileSync(path.join(BENCH_DIR, "soak.json"), `${JSON.stringify(series, null, 2)}\n`);
-    fs.writeFileSync(path.join(BENCH_DIR, "soak.html"), page(samples, loadSeconds));
+    fs.writeFileSync(path.join(BENCH_DIR, "soak.html"), page(samples, loadSeconds, minutes));
 
-    all.sort((x, y) => x - y);
+    const all = [...gen.byMinute.values()].flat().sort((x, y) => x - y);
     const load = samples.filter((s) => s.phase === "load");
     const first = load[0]!;
-    const last = samples.at(-1)!;
-    const windowsP99 = load.flatMap((s) => (s.latencyP99 === null ? [] : [s.latencyP99]));
+    const worstMinuteP99 = Math.max(...minutes.flatMap((m) => (m.p99 === null ? [] : [m.p99])));
     const figures: BenchFigure[] = [
-      fig("soak: API RSS at the end", last.apiRssMb, "MB", "API RSS at the first sample", first.apiRssMb),
-      fig("soak: anvil RSS at the end", last.anvilRssMb, "MB", "anvil RSS at the first sample", first.anvilRssMb),
+      fig(
+        "soak: API + anvil RSS at the end of the load",
+        endOfLoad.apiRssMb + endOfLoad.anvilRssMb,
+        "MB",
+        "goal",
+        MEMORY_GOAL_MB,
+      ),
+      fig(
+        "soak: API RSS at the end of the load",
+        endOfLoad.apiRssMb,
+        "MB",
+        "API RSS at the first sample",
+        first.apiRssMb,
+      ),
+      fig(
+        "soak: anvil RSS at the end of the load",
+        endOfLoad.anvilRssMb,
+        "MB",
+        "anvil RSS at the first sample",
+        first.anvilRssMb,
+      ),
+      fig("soak: worst minute's receipt latency p99", worstMinuteP99, "s", "goal", LATENCY_GOAL_S),
       fig("soak: receipt latency p99 over the run", percentile(all, 99), "s", "goal", LATENCY_GOAL_S),
       fig("soak: receipt latency p50 over the run", percentile(all, 50), "s", "goal for p99", LATENCY_GOAL_S),
-      fig("soak: worst window's latency p99", Math.max(...windowsP99), "s", "goal", LATENCY_GOAL_S),
-      fig("soak: ballots accepted per second", counts.accepted / loadSeconds, "ballots/s", "target rate", RATE),
-      fig("soak: ballots mined", last.mined, "ballots", "ballots accepted", counts.accepted),
+      fig("soak: ballots accepted per second", endOfLoad.accepted / loadSeconds, "ballots/s", "target rate", RATE),
+      fig("soak: restart of chain and API until ready", restartSeconds, "s", "goal", RESTART_GOAL_S),
+      fig("soak: accepted ballots missing on the chain", missing, "ballots", "goal", 0),
+      fig("soak: ballots counted more than once", twice, "ballots", "goal", 0),
       fig(
         "soak: largest outbox depth during the load",
         Math.max(...load.map((s) => s.outboxAccepted + s.outboxSent)),
@@ -237,16 +403,13 @@ async function main(): Promise<void> {
       ),
     ];
     const file = writeFigures("soak-summary.json", figures);
+    const c = gen.counts;
     process.stdout.write(
-      `${markdownTable(figures)}\n\n${counts.posted} ballots posted in ${loadSeconds.toFixed(0)} s: ` +
-        `${counts.accepted} accepted, ${counts.refused} refused, ${counts.errors} errors; ${all.length} latency samples.\n` +
+      `${markdownTable(figures)}\n\n${minuteTable(minutes)}\n\n` +
+        `${c.posted} ballots posted: ${c.accepted} accepted, ${c.refused} refused, ${c.errors} errors; ` +
+        `${all.length} latency samples during the load. Kill phase: ${killNote}.\n` +
         `Written to ${file}, soak.json and soak.html beside it.\n`,
     );
-    if (last.mined < counts.accepted) {
-      log(
-        `WARNING: ${counts.accepted - last.mined} accepted ballots were still not mined ${DRAIN_MS / 1000} s after the load`,
-      );
-    }
   } finally {
     agent.destroy();
     await api?.stop();
@@ -256,11 +419,40 @@ async function main(): Promise<void> {
   }
 }
 
+/** Latency percentiles of the ballots posted in each minute, beside the RSS sampled last in it. */
+function minuteRows(byMinute: ReadonlyMap<number, number[]>, samples: readonly Sample[]): MinuteRow[] {
+  return [...byMinute.keys()]
+    .sort((a, b) => a - b)
+    .map((minute) => {
+      const sorted = [...byMinute.get(minute)!].sort((x, y) => x - y);
+      const inMinute = samples.filter((s) => s.phase === "load" && Math.floor(s.t / 60) === minute);
+      const last = inMinute.at(-1) ?? samples.at(-1)!;
+      return {
+        minute: minute + 1,
+        samples: sorted.length,
+        p50: round(percentile(sorted, 50)),
+        p99: round(percentile(sorted, 99)),
+        apiRssMb: last.apiRssMb,
+        anvilRssMb: last.anvilRssMb,
+      };
+    });
+}
+
+function minuteTable(rows: readonly MinuteRow[]): string {
+  return [
+    "| minute | followed ballots | p50 (s) | p99 (s) | API RSS (MB) | anvil RSS (MB) |",
+    "|---|---|---|---|---|---|",
+    ...rows.map(
+      (r) => `| ${r.minute} | ${r.samples} | ${r.p50 ?? "-"} | ${r.p99 ?? "-"} | ${r.apiRssMb} | ${r.anvilRssMb} |`,
+    ),
+  ].join("\n");
+}
+
 function fig(name: string, value: number, unit: string, reference: string, referenceValue: number): BenchFigure {
   return { name, value: round(value) ?? Number.NaN, unit, reference, referenceValue };
 }
 
-function page(samples: readonly Sample[], loadSeconds: number): string {
+function page(samples: readonly Sample[], loadSeconds: number, minutes: readonly MinuteRow[]): string {
   const pts = (f: (s: Sample) => number | null) =>
     samples.flatMap((s): [number, number][] => {
       const v = f(s);
@@ -282,6 +474,24 @@ function page(samples: readonly Sample[], loadSeconds: number): string {
         series: [
           { name: "API", color: "#1f77b4", points: pts((s) => s.apiRssMb) },
           { name: "anvil", color: "#ff7f0e", points: pts((s) => s.anvilRssMb) },
+          { name: "load generator + chain archive", color: "#7f7f7f", points: pts((s) => s.benchRssMb) },
+        ],
+      },
+      {
+        title: "Receipt latency of the ballots posted in each minute",
+        unit: "s",
+        series: [
+          {
+            name: "p50",
+            color: "#2ca02c",
+            points: minutes.flatMap((m) => (m.p50 === null ? [] : [[m.minute * 60, m.p50] as [number, number]])),
+          },
+          {
+            name: "p99",
+            color: "#d62728",
+            points: minutes.flatMap((m) => (m.p99 === null ? [] : [[m.minute * 60, m.p99] as [number, number]])),
+          },
+          { name: "goal (p99)", color: "#777", points: span, dashed: true },
         ],
       },
       {

@@ -9,7 +9,7 @@ import { ballotDomain, connectBallotBox, parseDeployment } from "../../../contra
 import type { BallotBox, Deployment } from "../../../contracts/protocol";
 import type { TypedDataDomain } from "ethers";
 import type { Config } from "../config";
-import { RpcClient } from "./rpc";
+import { RpcClient } from "../../../contracts/protocol/node/rpc";
 
 export interface Chain {
   provider: JsonRpcProvider;

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
-import { startEmbeddedChain } from "../../../node/embedded/chain";
+import { DEFAULT_STATE_INTERVAL, startEmbeddedChain } from "../../../node/embedded/chain";
 import type { EmbeddedChain, EmbeddedChainOptions } from "../../../node/embedded/chain";
 import { ensureDeployed } from "../../../node/embedded/deploy";
 import { ChainError } from "../../../node/embedded/errors";
@@ -35,12 +35,12 @@ describe("embedded chain: crashes", function () {
     const deployment = await ensureDeployed({ rpcUrl: first.rpcUrl, deploymentsDir, keys: first.keys });
     const vote = await runVote(first, deployment, 5);
     const before = await snapshot(first, deployment, vote.pollId);
-    // A kill can cost the newest block or so: let two more blocks and two state dumps
-    // (--state-interval 1) pass after the last ballot before killing.
+    // A kill costs the blocks since anvil's last state dump (the API's outbox re-sends their ballots):
+    // let two more blocks and a whole dump interval pass after the last ballot before killing.
     const watcher = rpcProvider(first);
     while ((await watcher.getBlockNumber()) < vote.lastBallotBlock + 2) await sleep(200);
     watcher.destroy();
-    await sleep(2500);
+    await sleep((DEFAULT_STATE_INTERVAL + 1) * 1000);
     await first.kill();
 
     const second = await start({ dataDir });
@@ -63,7 +63,7 @@ describe("embedded chain: crashes", function () {
   it("restores a cut-off state file from the last good copy kept while running", async () => {
     const dataDir = newDataDir();
     const deploymentsDir = path.join(dataDir, "deployments");
-    const first = await start({ dataDir, lastGoodCopySeconds: 1 });
+    const first = await start({ dataDir, lastGoodCopySeconds: 1, stateIntervalSeconds: 1 });
     const deployment = await ensureDeployed({ rpcUrl: first.rpcUrl, deploymentsDir, keys: first.keys });
     await sleep(3000);
     expect(await isCompleteJsonFile(first.lastGoodFile)).to.equal(true);

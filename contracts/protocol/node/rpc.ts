@@ -68,7 +68,8 @@ export class RpcClient {
     this.agent.destroy();
   }
 
-  private post(body: string): Promise<string> {
+  /** Posts a JSON-RPC body as it is and answers the node's reply as it is (for proxies). */
+  post(body: string): Promise<string> {
     const client = this.url.protocol === "https:" ? https : http;
     return new Promise((resolve, reject) => {
       const req = client.request(
