@@ -61,4 +61,11 @@ export const indexerMigrations: Migration[] = [
       );
     `,
   },
+  {
+    id: "indexer-2-poll-outcomes",
+    sql: `
+      ALTER TABLE polls ADD COLUMN outcome_hash TEXT;
+      ALTER TABLE polls ADD COLUMN outcome_uri TEXT;
+    `,
+  },
 ];

@@ -12,6 +12,8 @@ export interface PollRow extends IndexedPoll {
   status: "scheduled" | "cancelled" | "finalized";
   finalRoot: string | null;
   finalTallies: bigint[] | null;
+  /** What the city decided, once staff publish it (text URI and its hash). */
+  outcome: { hash: string; uri: string } | null;
   block: number;
   txHash: string;
 }
@@ -37,6 +39,8 @@ interface PollDbRow {
   status: PollRow["status"];
   final_root: string | null;
   final_tallies: string | null;
+  outcome_hash: string | null;
+  outcome_uri: string | null;
   block: number;
   tx_hash: string;
 }
@@ -142,6 +146,11 @@ export class IndexerStore {
           .prepare("UPDATE polls SET status = 'finalized', final_root = ?, final_tallies = ? WHERE id = ?")
           .run(e.root, JSON.stringify(e.tallies.map(String)), e.pollId);
         return;
+      case "pollOutcome":
+        this.db
+          .prepare("UPDATE polls SET outcome_hash = ?, outcome_uri = ? WHERE id = ?")
+          .run(e.outcomeHash, e.uri, e.pollId);
+        return;
       case "rewardListed":
         this.db
           .prepare("INSERT OR REPLACE INTO rewards (id, cost, stock, active, uri, block) VALUES (?, ?, ?, 1, ?, ?)")
@@ -216,6 +225,16 @@ export class IndexerStore {
       .map(toBallot);
   }
 
+  /** Residents' active voter keys per district: who could sign a ballot today. */
+  activeVotersByDistrict(): Map<number, number> {
+    const rows = this.db
+      .prepare<[], { district: number; c: number }>(
+        "SELECT district, COUNT(*) AS c FROM voters WHERE active = 1 GROUP BY district",
+      )
+      .all();
+    return new Map(rows.map((r) => [r.district, r.c]));
+  }
+
   ballotCount(pollId: number): number {
     return (
       this.db.prepare<[number], { c: number }>("SELECT COUNT(*) AS c FROM ballot_events WHERE poll_id = ?").get(pollId)
@@ -275,6 +294,7 @@ function toPoll(r: PollDbRow): PollRow {
     status: r.status,
     finalRoot: r.final_root,
     finalTallies: r.final_tallies ? (JSON.parse(r.final_tallies) as string[]).map(BigInt) : null,
+    outcome: r.outcome_hash && r.outcome_uri !== null ? { hash: r.outcome_hash, uri: r.outcome_uri } : null,
     block: r.block,
     txHash: r.tx_hash,
   };

@@ -22,4 +22,11 @@ export const residentMigrations: Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    id: "residents-2-password-reset",
+    sql: `
+      ALTER TABLE residents ADD COLUMN reset_hash TEXT;
+      ALTER TABLE residents ADD COLUMN reset_expires_at INTEGER;
+    `,
+  },
 ];

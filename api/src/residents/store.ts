@@ -14,6 +14,9 @@ export interface ResidentRecord {
   loginAttempts: number;
   lockedUntil: number | null;
   createdAt: number;
+  /** A password-reset code staff issued (its keyed hash) and when it stops working. */
+  resetHash: string | null;
+  resetExpiresAt: number | null;
 }
 
 export type NewResident = Pick<ResidentRecord, "residentId" | "district" | "building" | "codeHash">;
@@ -43,6 +46,15 @@ export interface ResidentStore {
   /** Locks the account once the attempts reach the limit; returns the lock's end if it is locked. */
   loginFailed(residentId: string, now: number, policy: LockPolicy): Promise<number | null>;
   counts(): Promise<{ total: number; activated: number }>;
+  /** Registered residents per district code. */
+  countsByDistrict(): Promise<Map<number, number>>;
+  /** Keeps a password-reset code's hash for an activated resident; false if not activated. */
+  setResetCode(residentId: string, resetHash: string, expiresAt: number): Promise<boolean>;
+  /**
+   * Sets a new password if `resetHash` is the resident's unexpired reset code, which is then spent;
+   * clears a sign-in lock. False if the code is unknown, spent or expired.
+   */
+  resetPassword(residentId: string, resetHash: string, passwordHash: string, now: number): Promise<boolean>;
 }
 
 interface Row {
@@ -55,6 +67,8 @@ interface Row {
   login_attempts: number;
   locked_until: number | null;
   created_at: number;
+  reset_hash: string | null;
+  reset_expires_at: number | null;
 }
 
 function toRecord(r: Row): ResidentRecord {
@@ -68,6 +82,8 @@ function toRecord(r: Row): ResidentRecord {
     loginAttempts: r.login_attempts,
     lockedUntil: r.locked_until,
     createdAt: r.created_at,
+    resetHash: r.reset_hash,
+    resetExpiresAt: r.reset_expires_at,
   };
 }
 
@@ -157,6 +173,34 @@ export class SqliteResidentStore implements ResidentStore {
       })
       .immediate();
     return Promise.resolve(locked);
+  }
+
+  countsByDistrict(): Promise<Map<number, number>> {
+    const rows = this.db
+      .prepare<[], { district: number; c: number }>("SELECT district, COUNT(*) AS c FROM residents GROUP BY district")
+      .all();
+    return Promise.resolve(new Map(rows.map((r) => [r.district, r.c])));
+  }
+
+  setResetCode(residentId: string, resetHash: string, expiresAt: number): Promise<boolean> {
+    const changed = this.db
+      .prepare(
+        `UPDATE residents SET reset_hash = ?, reset_expires_at = ?
+         WHERE resident_id = ? AND activated_at IS NOT NULL`,
+      )
+      .run(resetHash, expiresAt, residentId).changes;
+    return Promise.resolve(changed > 0);
+  }
+
+  resetPassword(residentId: string, resetHash: string, passwordHash: string, now: number): Promise<boolean> {
+    const changed = this.db
+      .prepare(
+        `UPDATE residents SET password_hash = ?, reset_hash = NULL, reset_expires_at = NULL,
+           login_attempts = 0, locked_until = NULL
+         WHERE resident_id = ? AND reset_hash = ? AND reset_expires_at > ?`,
+      )
+      .run(passwordHash, residentId, resetHash, now).changes;
+    return Promise.resolve(changed > 0);
   }
 
   counts(): Promise<{ total: number; activated: number }> {

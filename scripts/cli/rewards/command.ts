@@ -20,6 +20,7 @@ export function registerRewardCommands(program: Command, io: CliIo): void {
     .option("--title-ru <text>", "its name in Russian (default: the English title)")
     .option("--description <text>", "a line about it (English)")
     .option("--description-ru <text>", "the line in Russian")
+    .option("--image <url>", "a picture of it: an https:// URL (shown beside the reward on the site)")
     .addHelpText(
       "after",
       examples([
