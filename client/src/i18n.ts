@@ -53,6 +53,10 @@ export function formatDate(iso: string | number | Date): string {
   return new Intl.DateTimeFormat(current, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
 }
 
+export function formatTime(value: string | number | Date): string {
+  return new Intl.DateTimeFormat(current, { timeStyle: "short" }).format(new Date(value));
+}
+
 /** "in 3 hours" / "через 3 часа"; negative spans read as the past. */
 export function formatRelative(target: string | Date, now = Date.now()): string {
   const seconds = Math.round((new Date(target).getTime() - now) / 1000);
