@@ -28,6 +28,8 @@ export function scopeText(poll: Scoped): string {
 export function turnoutText(poll: Pick<PollSummary, "voters" | "eligible" | "state">, short = false): string {
   const { registered } = poll.eligible;
   if (poll.state === "Pending") return t("turnout.upcoming", { registered: formatNumber(registered) });
+  // A register that does not cover everyone who voted gives no meaningful share.
+  if (registered < poll.voters || registered === 0) return t("turnout.count", { voters: formatNumber(poll.voters) });
   const percent = formatPercent(registered === 0 ? 0 : poll.voters / registered);
   const params = { voters: formatNumber(poll.voters), registered: formatNumber(registered), percent };
   return t(short ? "turnout.short" : "turnout.line", params);

@@ -21,7 +21,7 @@ function technical(receipt: Receipt, outcome: { root: string; block: number; bal
   return el(
     "details",
     { class: "tech" },
-    el("summary", {}, t("tech.details")),
+    el("summary", {}, t("verify.techSummary")),
     el(
       "p",
       {},

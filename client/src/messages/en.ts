@@ -58,6 +58,7 @@ export const en = {
   "turnout.line": "{voters} of {registered} registered residents have voted ({percent}).",
   "turnout.short": "{voters} of {registered} voted ({percent})",
   "turnout.upcoming": "{registered} registered residents may vote.",
+  "turnout.count": "Residents who have voted: {voters}.",
   "privacy.open":
     "Open vote: anyone can see each ballot's choices and time, signed with a voter key that does not show your name; the city's server knows which key is yours.",
   "privacy.live": "The site shows the counts as ballots come in.",
@@ -203,6 +204,7 @@ export const en = {
   "verify.replaced":
     "This ballot is on the public ledger as cast, but the same resident replaced it with a later ballot (no. {n}): that one counts.",
   "verify.countedReceipt": "Open the receipt of the ballot that counts",
+  "verify.techSummary": "How this was checked",
   "verify.techProof":
     "The receipt's leaf {leaf} leads through its Merkle proof to the root of the poll's {ballots} ballots, read from the ledger at block {block}:",
   "verify.notIncluded": "Not verified: this ballot is not in the poll's record on the ledger.",
