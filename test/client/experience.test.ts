@@ -247,6 +247,13 @@ describe("client: the resident's and the observer's experience", function () {
     expect(await tab.page.evaluate(() => document.activeElement?.getAttribute("name"))).to.equal("password");
     await screenshot(tab.page, "vote-locked-key");
     await castInBrowser(tab.page, pollId, ["Green"], /Sign and cast my vote/);
+    // Words agree with their numbers.
+    await indexed(stack, pollId, 1, 1);
+    await tab.page.goto(`/me/polls/${pollId}`);
+    expect(await tab.page.locator("figure.tally .hint").innerText()).to.equal("Shares of the 1 resident who answered.");
+    expect(await tab.page.getByTestId("poll-points").innerText()).to.equal(
+      "Your vote in this poll earned you 10 points.",
+    );
     await tab.context.close();
   });
 
@@ -396,6 +403,7 @@ describe("client: the resident's and the observer's experience", function () {
     expect(brand).to.equal("Вече");
     expect(await tab.page.locator("footer").innerText()).to.match(/^Вече:/);
     expect(await tab.page.locator("header nav").innerText()).to.include("Ключ голосования");
+    await indexed(stack, pollId, 1, 1);
     const pages = ["/me", `/me/polls/${pollId}`, tab.page.url().replace(baseUrl, ""), "/me/key", "/me/points"];
     for (const page of pages) {
       await tab.page.goto(page);
@@ -404,6 +412,11 @@ describe("client: the resident's and the observer's experience", function () {
       expect(text, page).to.not.match(TECHNICAL_WORDS.ru);
       expect(text, page).to.not.match(/ключ избирателя|Veche/i);
     }
+    await tab.page.goto(`/me/polls/${pollId}`);
+    expect(await tab.page.locator("figure.tally .hint").innerText()).to.equal("Доли от 1 ответившего жителя.");
+    expect(await tab.page.getByTestId("poll-points").innerText()).to.equal(
+      "За голос в этом опросе вам начислено 10 баллов.",
+    );
     // Observers' details keep the exact terms.
     await tab.page.goto(`/polls/${pollId}`);
     await tab.page.locator("details.tech summary").click();

@@ -44,6 +44,21 @@ describe("client texts: one glossary", function () {
     expect(found).to.deep.equal([]);
   });
 
+  it("gives every plural placeholder the forms its language needs: two in English, three in Russian", function () {
+    const forms = (text: string) =>
+      [...text.matchAll(/\{(\w+)\|([^}]*)\}/g)].map((m) => (m[2] ?? "").split("|").length);
+    for (const [key, text] of Object.entries(en)) {
+      expect(
+        forms(text).every((n) => n === 2),
+        `en ${key}`,
+      ).to.equal(true);
+      expect(
+        forms(ru[key as keyof typeof en]).every((n) => n === 3),
+        `ru ${key}`,
+      ).to.equal(true);
+    }
+  });
+
   it("calls the site and the voter key by one name in each language", function () {
     expect([en["app.name"], ru["app.name"]]).to.deep.equal(["Veche", "Вече"]);
     expect(ru["footer.text"]).to.match(/^Вече:/);
