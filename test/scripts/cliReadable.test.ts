@@ -127,7 +127,7 @@ describe("veche CLI: readable output", function () {
     const reset = await http(stack, "POST", "/api/auth/reset", { residentId, code, password: "a new long password" });
     expect(reset.status).to.equal(200);
     const unknown = await veche(env, ["residents", "reset", "nobody", "--json"]);
-    expect(JSON.parse(unknown.stderr).error.code).to.equal("RESIDENT_NOT_FOUND");
+    expect((JSON.parse(unknown.stderr) as { error: { code: string } }).error.code).to.equal("RESIDENT_NOT_FOUND");
   });
 
   it("names itself `veche audit` in the audit's help", async () => {
@@ -141,6 +141,6 @@ describe("veche CLI: readable output", function () {
   it("looks up an unknown voucher code with a clear error", async () => {
     const run = await veche(cliEnv(stack), ["rewards", "voucher", "AAAA-BBBB-CCCC", "--json"]);
     expect(run.code).to.equal(1);
-    expect(JSON.parse(run.stderr).error.code).to.equal("VOUCHER_NOT_FOUND");
+    expect((JSON.parse(run.stderr) as { error: { code: string } }).error.code).to.equal("VOUCHER_NOT_FOUND");
   });
 });
