@@ -20,23 +20,26 @@ export interface VoteFormInput {
   myBallot: MyBallot | null;
   /** The options of the resident's current vote, per question, when changing it. */
   current: number[][];
+  /** The resident has a ballot that counts (or is being recorded): the form changes the vote. */
+  changing: boolean;
 }
 
-/** The revision the next ballot must carry: the API says so, or one above the last. */
+/** The revision the next ballot must carry: the API says so, or one above the last that was not refused. */
 export function nextRevision(myBallot: MyBallot | null): number {
-  return myBallot ? (myBallot.nextRevision ?? myBallot.revision + 1) : 1;
+  if (!myBallot) return 1;
+  return myBallot.nextRevision ?? (myBallot.status === "failed" ? 1 : myBallot.revision + 1);
 }
 
-export function voteForm({ poll, residentId, enrolled, myBallot, current }: VoteFormInput): HTMLFormElement {
+export function voteForm({ poll, residentId, enrolled, myBallot, current, changing }: VoteFormInput): HTMLFormElement {
   const fields = ballotFields(poll.pollId, poll.questions, poll.content, current);
   const password = el("input", { type: "password", name: "password", autocomplete: "current-password" });
   const locked = !unlockedWallet(residentId);
   const status = el("div");
-  const button = el("button", { type: "submit", class: "primary" }, myBallot ? t("vote.change") : t("vote.submit"));
+  const button = el("button", { type: "submit", class: "primary" }, changing ? t("vote.change") : t("vote.submit"));
   const form = el(
     "form",
     { class: "stack" },
-    myBallot ? el("p", {}, t("vote.revoteExplain")) : null,
+    changing ? el("p", {}, t("vote.revoteExplain")) : null,
     fields.node,
     locked ? el("p", { class: "unlock-why" }, t("vote.lockedExplain")) : null,
     locked ? field(t("vote.passwordToSign"), password, t("vote.passwordHint")) : null,

@@ -81,7 +81,7 @@ function ballotArea({ mine, poll, me, current }: Loaded, residentId: string): No
     return [...parts, notice("info", t("vote.needKey"), " ", el("a", { href: "/me/key" }, t("key.title")))];
   }
   const chosen = voted && current ? decodeSafely(poll, current.choices) : [];
-  parts.push(voteForm({ poll, residentId, enrolled, myBallot: voted ? myBallot : null, current: chosen }));
+  parts.push(voteForm({ poll, residentId, enrolled, myBallot, current: chosen, changing: voted }));
   return parts;
 }
 
