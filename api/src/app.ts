@@ -149,7 +149,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
     ...authRoutes(authService),
     ...keyRoutes(residents, keys),
     ...myPollRoutes({ polls, residents, keys, outbox }),
-    ...pointsRoutes(points, new PointsHistory(chain, state, () => residents.pepper)),
+    ...pointsRoutes(points, new PointsHistory(follower.store, state, () => residents.pepper)),
   ];
   const docs = openApiDocument(specs, "0.1.0");
   const docsHtml = docsPage(specs, "0.1.0");

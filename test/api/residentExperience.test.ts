@@ -138,10 +138,14 @@ describe("api: resident experience", function () {
     resyncStaffNonce(stack);
     expect(redeemed.body.voucher).to.match(/^[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}$/);
 
-    const history = await http<{
-      earned: { pollId: number; points: number }[];
-      redemptions: { rewardId: number; cost: number; voucher: string; txHash: string }[];
-    }>(stack, "GET", "/api/me/points/history", undefined, resident.token);
+    // The history comes from the index, which follows the chain within a block or two.
+    const history = await eventually(async () => {
+      const res = await http<{
+        earned: { pollId: number; points: number }[];
+        redemptions: { rewardId: number; cost: number; voucher: string; txHash: string }[];
+      }>(stack, "GET", "/api/me/points/history", undefined, resident.token);
+      return res.body.redemptions.length > 0 ? res : null;
+    });
     expect(history.body.earned).to.deep.include({ ...history.body.earned[0], pollId, points: 30 });
     expect(history.body.redemptions).to.have.length(1);
     expect(history.body.redemptions[0]).to.include({ rewardId, cost: 20, voucher: redeemed.body.voucher });

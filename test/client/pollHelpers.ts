@@ -1,6 +1,7 @@
 /** Polls shaped for the client tests: own texts, a start in the future, results settings; staff steps. */
 import { encodePollContent, encodePollOutcome } from "../../contracts/protocol";
 import type { Question, ResultsVisibility } from "../../contracts/protocol";
+import type { ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
 import type { Stack } from "../api/harness";
 import { resyncStaffNonce } from "../api/residentHelpers";
 
@@ -17,12 +18,30 @@ export interface PollSpec {
 
 const both = (s: string) => ({ en: s, ru: `${s} (ru)` });
 
+/**
+ * Sends a staff transaction and waits for it. The API's rewards wallet shares the staff key, so the
+ * harness's nonce may be stale: read it again from the node, and once more if the node refuses it.
+ */
+async function staffSend(
+  stack: Stack,
+  send: () => Promise<ContractTransactionResponse>,
+): Promise<ContractTransactionReceipt | null> {
+  resyncStaffNonce(stack);
+  try {
+    return await (await send()).wait();
+  } catch (error) {
+    if (!/nonce/i.test(String(error))) throw error;
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    resyncStaffNonce(stack);
+    return (await send()).wait();
+  }
+}
+
 export function shapes(spec: PollSpec): Question[] {
   return spec.questions.map((q) => ({ options: q.options.length, maxChoices: q.maxChoices ?? 1 }));
 }
 
 export async function createPollFrom(stack: Stack, spec: PollSpec): Promise<number> {
-  resyncStaffNonce(stack);
   const { uri, contentHash } = encodePollContent({
     title: both(spec.title),
     description: both(`About: ${spec.title}`),
@@ -31,8 +50,8 @@ export async function createPollFrom(stack: Stack, spec: PollSpec): Promise<numb
   });
   const now = (await stack.provider.getBlock("latest"))?.timestamp ?? Math.floor(Date.now() / 1000);
   const start = now + (spec.startsIn ?? 0);
-  const receipt = await (
-    await stack.staff.createPoll({
+  const receipt = await staffSend(stack, () =>
+    stack.staff.createPoll({
       contentHash,
       uri,
       start,
@@ -41,8 +60,8 @@ export async function createPollFrom(stack: Stack, spec: PollSpec): Promise<numb
       districts: spec.districts ?? [],
       revote: spec.revote ?? false,
       points: spec.points ?? 10,
-    })
-  ).wait();
+    }),
+  );
   for (const log of receipt?.logs ?? []) {
     const parsed = stack.staff.interface.parseLog(log);
     if (parsed?.name === "PollCreated") return Number(parsed.args[0]);
@@ -52,10 +71,9 @@ export async function createPollFrom(stack: Stack, spec: PollSpec): Promise<numb
 
 /** Closes a poll now, and optionally finalizes it and publishes an outcome, as staff. */
 export async function finishPoll(stack: Stack, pollId: number, outcome?: string): Promise<void> {
-  resyncStaffNonce(stack);
-  await (await stack.staff.closePoll(pollId)).wait();
+  await staffSend(stack, () => stack.staff.closePoll(pollId));
   if (outcome === undefined) return;
-  await (await stack.staff.finalizePoll(pollId)).wait();
+  await staffSend(stack, () => stack.staff.finalizePoll(pollId));
   const { uri, outcomeHash } = encodePollOutcome({ text: both(outcome) });
-  await (await stack.staff.publishOutcome(pollId, outcomeHash, uri)).wait();
+  await staffSend(stack, () => stack.staff.publishOutcome(pollId, outcomeHash, uri));
 }

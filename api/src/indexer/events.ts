@@ -55,7 +55,7 @@ export type ChainEvent =
   | ({ kind: "pollOutcome"; pollId: number; outcomeHash: string; uri: string } & At)
   | ({ kind: "rewardListed"; rewardId: number; cost: number; stock: number; uri: string } & At)
   | ({ kind: "rewardUpdated"; rewardId: number; stock: number; active: boolean } & At)
-  | ({ kind: "pointsRedeemed"; resident: number; rewardId: number } & At);
+  | ({ kind: "pointsRedeemed"; resident: number; rewardId: number; cost: number } & At);
 
 const n = (v: unknown) => Number(v);
 
@@ -178,7 +178,7 @@ export function decodeLog(log: RawLog): ChainEvent | null {
     case "RewardUpdated":
       return { kind: "rewardUpdated", ...at, rewardId: n(a[0]), stock: n(a[1]), active: a[2] as boolean };
     case "PointsRedeemed":
-      return { kind: "pointsRedeemed", ...at, resident: n(a[0]), rewardId: n(a[1]) };
+      return { kind: "pointsRedeemed", ...at, resident: n(a[0]), rewardId: n(a[1]), cost: n(a[2]) };
     default:
       return null;
   }

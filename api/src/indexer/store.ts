@@ -163,6 +163,12 @@ export class IndexerStore {
         return;
       case "pointsRedeemed":
         this.db.prepare("UPDATE rewards SET stock = MAX(stock - 1, 0) WHERE id = ?").run(e.rewardId);
+        this.db
+          .prepare(
+            `INSERT OR IGNORE INTO redemptions (tx_hash, log_index, resident, reward_id, cost, block)
+             VALUES (?, ?, ?, ?, ?, ?)`,
+          )
+          .run(e.txHash, e.logIndex, e.resident, e.rewardId, e.cost, e.block);
         return;
     }
   }
@@ -172,7 +178,7 @@ export class IndexerStore {
     this.db.prepare("DELETE FROM ballot_events WHERE block > ?").run(block);
     this.db.prepare("DELETE FROM indexer_blocks WHERE number > ?").run(block);
     // Registry, polls and rewards keep only latest state: emptied here, refilled by applyLatestState.
-    this.db.exec("DELETE FROM voters; DELETE FROM polls; DELETE FROM rewards;");
+    this.db.exec("DELETE FROM voters; DELETE FROM polls; DELETE FROM rewards; DELETE FROM redemptions;");
     this.db.prepare("UPDATE indexer_cursor SET block = ?, block_hash = ?").run(block, blockHash);
   }
 
@@ -235,12 +241,53 @@ export class IndexerStore {
     return new Map(rows.map((r) => [r.district, r.c]));
   }
 
+  /** Redemptions of points, newest first: one resident's, or everyone's when `resident` is null. */
+  redemptions(resident: number | null): RedemptionRow[] {
+    const where = resident === null ? "" : "WHERE r.resident = ?";
+    return this.db
+      .prepare<number[], RedemptionDbRow>(
+        `SELECT r.*, b.time FROM redemptions r LEFT JOIN indexer_blocks b ON b.number = r.block
+         ${where} ORDER BY r.block DESC, r.log_index DESC`,
+      )
+      .all(...(resident === null ? [] : [resident]))
+      .map((r) => ({
+        txHash: r.tx_hash,
+        logIndex: r.log_index,
+        resident: r.resident,
+        rewardId: r.reward_id,
+        cost: r.cost,
+        block: r.block,
+        time: r.time,
+      }));
+  }
+
   ballotCount(pollId: number): number {
     return (
       this.db.prepare<[number], { c: number }>("SELECT COUNT(*) AS c FROM ballot_events WHERE poll_id = ?").get(pollId)
         ?.c ?? 0
     );
   }
+}
+
+export interface RedemptionRow {
+  txHash: string;
+  logIndex: number;
+  resident: number;
+  rewardId: number;
+  cost: number;
+  block: number;
+  /** Block time in seconds, if known. */
+  time: number | null;
+}
+
+interface RedemptionDbRow {
+  tx_hash: string;
+  log_index: number;
+  resident: number;
+  reward_id: number;
+  cost: number;
+  block: number;
+  time: number | null;
 }
 
 export interface IndexedBallotRow extends Omit<IndexedBallot, "blockHash"> {

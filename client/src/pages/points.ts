@@ -76,20 +76,32 @@ function historySection(history: PointsHistory, rewards: Reward[]): HTMLElement 
   );
 }
 
+/**
+ * The history, waiting briefly for a redemption just answered to be indexed (the API answers once
+ * its transaction is mined; the index follows within a block or two).
+ */
+async function historyWith(voucher: string | null): Promise<PointsHistory> {
+  for (let attempt = 0; ; attempt++) {
+    const history = await api<PointsHistory>("GET", "/api/me/points/history");
+    if (!voucher || attempt >= 10 || history.redemptions.some((r) => r.voucher === voucher)) return history;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 export async function pointsPage(main: HTMLElement): Promise<void> {
   const s = requireSession(main);
   if (!s) return;
   main.append(heading(t("points.title")), el("p", { class: "lead" }, t("points.intro")));
   const body = el("div");
   main.append(body);
-  const draw = async (message?: HTMLElement) => {
+  const draw = async (message?: HTMLElement, voucher: string | null = null) => {
     mount(body, loading());
     try {
       const [points, { rewards }, me, history] = await Promise.all([
         api<Points>("GET", "/api/me/points"),
         api<{ rewards: Reward[] }>("GET", "/api/rewards"),
         api<Me>("GET", "/api/me"),
-        api<PointsHistory>("GET", "/api/me/points/history"),
+        historyWith(voucher),
       ]);
       const status = el("div", { class: "form-status" });
       const redeem = async (reward: Reward, password: string) => {
@@ -112,6 +124,7 @@ export async function pointsPage(main: HTMLElement): Promise<void> {
             " ",
             answer.voucher ? el("code", { class: "voucher", "data-testid": "voucher" }, answer.voucher) : "",
           ),
+          answer.voucher,
         );
       };
       const balance = BigInt(points.balance);
