@@ -131,6 +131,7 @@ export class ChainState implements FollowerListener {
       status: state === 3 ? "cancelled" : state === 4 ? "finalized" : "scheduled",
       finalRoot: null,
       finalTallies: null,
+      outcome: null,
       block: 0,
       txHash: "",
       cityWide: p.cityWide,

@@ -61,4 +61,26 @@ export const indexerMigrations: Migration[] = [
       );
     `,
   },
+  {
+    id: "indexer-2-poll-outcomes",
+    sql: `
+      ALTER TABLE polls ADD COLUMN outcome_hash TEXT;
+      ALTER TABLE polls ADD COLUMN outcome_uri TEXT;
+    `,
+  },
+  {
+    id: "indexer-3-redemptions",
+    sql: `
+      CREATE TABLE redemptions (
+        tx_hash TEXT NOT NULL,
+        log_index INTEGER NOT NULL,
+        resident INTEGER NOT NULL,
+        reward_id INTEGER NOT NULL,
+        cost INTEGER NOT NULL,
+        block INTEGER NOT NULL,
+        PRIMARY KEY (tx_hash, log_index)
+      );
+      CREATE INDEX redemptions_resident ON redemptions (resident);
+    `,
+  },
 ];

@@ -12,6 +12,8 @@ export interface PollRow extends IndexedPoll {
   status: "scheduled" | "cancelled" | "finalized";
   finalRoot: string | null;
   finalTallies: bigint[] | null;
+  /** What the city decided, once staff publish it (text URI and its hash). */
+  outcome: { hash: string; uri: string } | null;
   block: number;
   txHash: string;
 }
@@ -37,6 +39,8 @@ interface PollDbRow {
   status: PollRow["status"];
   final_root: string | null;
   final_tallies: string | null;
+  outcome_hash: string | null;
+  outcome_uri: string | null;
   block: number;
   tx_hash: string;
 }
@@ -142,6 +146,11 @@ export class IndexerStore {
           .prepare("UPDATE polls SET status = 'finalized', final_root = ?, final_tallies = ? WHERE id = ?")
           .run(e.root, JSON.stringify(e.tallies.map(String)), e.pollId);
         return;
+      case "pollOutcome":
+        this.db
+          .prepare("UPDATE polls SET outcome_hash = ?, outcome_uri = ? WHERE id = ?")
+          .run(e.outcomeHash, e.uri, e.pollId);
+        return;
       case "rewardListed":
         this.db
           .prepare("INSERT OR REPLACE INTO rewards (id, cost, stock, active, uri, block) VALUES (?, ?, ?, 1, ?, ?)")
@@ -154,6 +163,12 @@ export class IndexerStore {
         return;
       case "pointsRedeemed":
         this.db.prepare("UPDATE rewards SET stock = MAX(stock - 1, 0) WHERE id = ?").run(e.rewardId);
+        this.db
+          .prepare(
+            `INSERT OR IGNORE INTO redemptions (tx_hash, log_index, resident, reward_id, cost, block)
+             VALUES (?, ?, ?, ?, ?, ?)`,
+          )
+          .run(e.txHash, e.logIndex, e.resident, e.rewardId, e.cost, e.block);
         return;
     }
   }
@@ -163,7 +178,7 @@ export class IndexerStore {
     this.db.prepare("DELETE FROM ballot_events WHERE block > ?").run(block);
     this.db.prepare("DELETE FROM indexer_blocks WHERE number > ?").run(block);
     // Registry, polls and rewards keep only latest state: emptied here, refilled by applyLatestState.
-    this.db.exec("DELETE FROM voters; DELETE FROM polls; DELETE FROM rewards;");
+    this.db.exec("DELETE FROM voters; DELETE FROM polls; DELETE FROM rewards; DELETE FROM redemptions;");
     this.db.prepare("UPDATE indexer_cursor SET block = ?, block_hash = ?").run(block, blockHash);
   }
 
@@ -216,12 +231,63 @@ export class IndexerStore {
       .map(toBallot);
   }
 
+  /** Residents' active voter keys per district: who could sign a ballot today. */
+  activeVotersByDistrict(): Map<number, number> {
+    const rows = this.db
+      .prepare<[], { district: number; c: number }>(
+        "SELECT district, COUNT(*) AS c FROM voters WHERE active = 1 GROUP BY district",
+      )
+      .all();
+    return new Map(rows.map((r) => [r.district, r.c]));
+  }
+
+  /** Redemptions of points, newest first: one resident's, or everyone's when `resident` is null. */
+  redemptions(resident: number | null): RedemptionRow[] {
+    const where = resident === null ? "" : "WHERE r.resident = ?";
+    return this.db
+      .prepare<number[], RedemptionDbRow>(
+        `SELECT r.*, b.time FROM redemptions r LEFT JOIN indexer_blocks b ON b.number = r.block
+         ${where} ORDER BY r.block DESC, r.log_index DESC`,
+      )
+      .all(...(resident === null ? [] : [resident]))
+      .map((r) => ({
+        txHash: r.tx_hash,
+        logIndex: r.log_index,
+        resident: r.resident,
+        rewardId: r.reward_id,
+        cost: r.cost,
+        block: r.block,
+        time: r.time,
+      }));
+  }
+
   ballotCount(pollId: number): number {
     return (
       this.db.prepare<[number], { c: number }>("SELECT COUNT(*) AS c FROM ballot_events WHERE poll_id = ?").get(pollId)
         ?.c ?? 0
     );
   }
+}
+
+export interface RedemptionRow {
+  txHash: string;
+  logIndex: number;
+  resident: number;
+  rewardId: number;
+  cost: number;
+  block: number;
+  /** Block time in seconds, if known. */
+  time: number | null;
+}
+
+interface RedemptionDbRow {
+  tx_hash: string;
+  log_index: number;
+  resident: number;
+  reward_id: number;
+  cost: number;
+  block: number;
+  time: number | null;
 }
 
 export interface IndexedBallotRow extends Omit<IndexedBallot, "blockHash"> {
@@ -275,6 +341,7 @@ function toPoll(r: PollDbRow): PollRow {
     status: r.status,
     finalRoot: r.final_root,
     finalTallies: r.final_tallies ? (JSON.parse(r.final_tallies) as string[]).map(BigInt) : null,
+    outcome: r.outcome_hash && r.outcome_uri !== null ? { hash: r.outcome_hash, uri: r.outcome_uri } : null,
     block: r.block,
     txHash: r.tx_hash,
   };

@@ -27,6 +27,14 @@ export function hashActivationCode(pepper: string, residentId: string, code: str
     .digest("hex");
 }
 
+/** A password-reset code is kept like an activation code, under its own label. */
+export function hashResetCode(pepper: string, residentId: string, code: string): string {
+  return crypto
+    .createHmac("sha256", pepper)
+    .update(`password-reset:${residentId}:${normalizeCode(code)}`)
+    .digest("hex");
+}
+
 export function sameHash(a: string, b: string): boolean {
   const x = Buffer.from(a, "hex");
   const y = Buffer.from(b, "hex");

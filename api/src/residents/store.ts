@@ -12,6 +12,9 @@ export interface ResidentRecord {
   passwordHash: string | null;
   activatedAt: number | null;
   createdAt: number;
+  /** A password-reset code staff issued (its keyed hash) and when it stops working. */
+  resetHash: string | null;
+  resetExpiresAt: number | null;
 }
 
 export type NewResident = Pick<ResidentRecord, "residentId" | "district" | "building" | "codeHash">;
@@ -42,6 +45,15 @@ export interface ResidentStore {
   /** Locks the subject once the attempts reach the limit; returns the lock's end if it is locked. */
   loginFailed(subject: string, now: number, policy: LockPolicy): Promise<number | null>;
   counts(): Promise<{ total: number; activated: number }>;
+  /** Registered residents per district code. */
+  countsByDistrict(): Promise<Map<number, number>>;
+  /** Keeps a password-reset code's hash for an activated resident; false if not activated. */
+  setResetCode(residentId: string, resetHash: string, expiresAt: number): Promise<boolean>;
+  /**
+   * Sets a new password if `resetHash` is the resident's unexpired reset code, which is then spent;
+   * clears a sign-in lock. False if the code is unknown, spent or expired.
+   */
+  resetPassword(residentId: string, resetHash: string, passwordHash: string, now: number): Promise<boolean>;
 }
 
 interface Row {
@@ -52,6 +64,8 @@ interface Row {
   password_hash: string | null;
   activated_at: number | null;
   created_at: number;
+  reset_hash: string | null;
+  reset_expires_at: number | null;
 }
 
 interface AttemptRow {
@@ -69,6 +83,8 @@ function toRecord(r: Row): ResidentRecord {
     passwordHash: r.password_hash,
     activatedAt: r.activated_at,
     createdAt: r.created_at,
+    resetHash: r.reset_hash,
+    resetExpiresAt: r.reset_expires_at,
   };
 }
 
@@ -174,6 +190,34 @@ export class SqliteResidentStore implements ResidentStore {
       })
       .immediate();
     return Promise.resolve(locked);
+  }
+
+  countsByDistrict(): Promise<Map<number, number>> {
+    const rows = this.db
+      .prepare<[], { district: number; c: number }>("SELECT district, COUNT(*) AS c FROM residents GROUP BY district")
+      .all();
+    return Promise.resolve(new Map(rows.map((r) => [r.district, r.c])));
+  }
+
+  setResetCode(residentId: string, resetHash: string, expiresAt: number): Promise<boolean> {
+    const changed = this.db
+      .prepare(
+        `UPDATE residents SET reset_hash = ?, reset_expires_at = ?
+         WHERE resident_id = ? AND activated_at IS NOT NULL`,
+      )
+      .run(resetHash, expiresAt, residentId).changes;
+    return Promise.resolve(changed > 0);
+  }
+
+  resetPassword(residentId: string, resetHash: string, passwordHash: string, now: number): Promise<boolean> {
+    const changed = this.db
+      .prepare(
+        `UPDATE residents SET password_hash = ?, reset_hash = NULL, reset_expires_at = NULL,
+           login_attempts = 0, locked_until = NULL
+         WHERE resident_id = ? AND reset_hash = ? AND reset_expires_at > ?`,
+      )
+      .run(passwordHash, residentId, resetHash, now).changes;
+    return Promise.resolve(changed > 0);
   }
 
   counts(): Promise<{ total: number; activated: number }> {
