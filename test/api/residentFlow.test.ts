@@ -92,7 +92,14 @@ describe("api resident path: sign-in, enrolment, voting and points", function ()
     });
     expect(receipt?.txHash).to.match(/^0x[0-9a-f]{64}$/);
     const mine = (await myPolls(token)).find((p) => p.pollId === pollId);
-    expect(mine?.myBallot).to.deep.equal({ ballotId: posted.body.ballotId, revision: 1, status: "mined" });
+    expect(mine?.myBallot).to.deep.equal({
+      ballotId: posted.body.ballotId,
+      revision: 1,
+      status: "mined",
+      errorCode: null,
+    });
+    // The chain counts it, and a one-vote poll takes nothing more from this resident.
+    expect(mine).to.include({ countedRevision: 1, nextRevision: null });
 
     const points = await http(stack, "GET", "/api/me/points", undefined, token);
     expect(points.body).to.deep.equal({ resident: Number(resident), balance: 10, redemptionNonce: 0 });

@@ -10,6 +10,7 @@ import { hashActivationCode, normalizeCode, sameHash } from "../residents/secret
 import type { ResidentService } from "../residents/service";
 import type { LockPolicy } from "../residents/store";
 import { checkPasswordStrength, hashPassword, verifyDecoy, verifyPassword } from "./passwords";
+import { attemptSubject } from "./attempts";
 import type { SessionStore } from "./store";
 
 export const MAX_LOGIN_ATTEMPTS = 5;
@@ -22,11 +23,6 @@ export interface SessionGrant {
 export interface AuthOptions {
   sessionTtlSeconds: number;
   lockoutSeconds: number;
-}
-
-/** What sign-in attempts are counted under: a hash of the id as typed, known or not. */
-function attemptSubject(residentId: string): string {
-  return crypto.createHash("sha256").update(`sign-in:${residentId}`).digest("hex");
 }
 
 export function hashToken(token: string): string {

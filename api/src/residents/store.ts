@@ -212,8 +212,7 @@ export class SqliteResidentStore implements ResidentStore {
   resetPassword(residentId: string, resetHash: string, passwordHash: string, now: number): Promise<boolean> {
     const changed = this.db
       .prepare(
-        `UPDATE residents SET password_hash = ?, reset_hash = NULL, reset_expires_at = NULL,
-           login_attempts = 0, locked_until = NULL
+        `UPDATE residents SET password_hash = ?, reset_hash = NULL, reset_expires_at = NULL
          WHERE resident_id = ? AND reset_hash = ? AND reset_expires_at > ?`,
       )
       .run(passwordHash, residentId, resetHash, now).changes;
