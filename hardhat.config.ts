@@ -1,6 +1,7 @@
+import fs from "node:fs";
 import path from "node:path";
-import { subtask } from "hardhat/config";
-import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import { subtask, task } from "hardhat/config";
+import { TASK_COMPILE, TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
 import type { HardhatUserConfig } from "hardhat/config";
 import "@nomicfoundation/hardhat-toolbox";
 
@@ -20,6 +21,19 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, (args: { solcVersion: string }) =>
     version: SOLC_VERSION,
     longVersion: `${SOLC_VERSION}+commit.7893614a`,
   });
+});
+
+/**
+ * The ballot box's ABI, without its bytecode, beside the protocol's specification: outside clients read
+ * it there, and the browser bundle carries the ABI only. Rewritten after each compile when it changed.
+ */
+export const ABI_FILE = path.join(__dirname, "contracts", "protocol", "BallotBox.abi.json");
+
+task(TASK_COMPILE).setAction(async (args, hre, runSuper) => {
+  await runSuper(args);
+  const { abi } = await hre.artifacts.readArtifact("BallotBox");
+  const text = `${JSON.stringify(abi, null, 2)}\n`;
+  if (!fs.existsSync(ABI_FILE) || fs.readFileSync(ABI_FILE, "utf8") !== text) fs.writeFileSync(ABI_FILE, text);
 });
 
 const config: HardhatUserConfig = {

@@ -160,7 +160,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
     ...healthRoutes(ctx),
     ...pollRoutes(polls),
     ...resultRoutes(new ResultsService(chain, state, follower, trees)),
-    ...ballotRoutes(ballots, notifier),
+    ...ballotRoutes(ballots, notifier, chain.deployment),
     ...residentRoutes(residents, new PasswordResets(residents)),
     ...authRoutes(authService),
     ...keyRoutes(residents, keys),

@@ -2,75 +2,16 @@
  * A ballot receipt and its check: the receipt's fields must rebuild its leaf, and the API's inclusion
  * proof must lead from that leaf to the root read from the chain itself.
  */
-import { getAddress, isHexString } from "ethers";
+import { getAddress } from "ethers";
 import { ballotLeaf } from "../../contracts/protocol/ballot";
+import { pollStateName } from "../../contracts/protocol/pollState";
+import { receiptFileName } from "../../contracts/protocol/receipt";
+import type { FullReceipt } from "../../contracts/protocol/receipt";
 import { verifyBallotProof } from "../../contracts/protocol/tree";
-import { POLL_STATES } from "../../contracts/protocol/contract";
 import { api } from "./api";
 import { chainReader, readPollRoot } from "./chain";
 import type { ChainReader, PollRootAt } from "./chain";
 import type { ChainConfig, ProofAnswer } from "./types";
-
-export interface Receipt {
-  pollId: number;
-  leafIndex: number;
-  leaf: string;
-  txHash: string;
-  block: number;
-  ballotBox: string;
-  chainId: number;
-  voter: string;
-  choices: string;
-  revision: number;
-}
-
-export class ReceiptFormatError extends Error {
-  constructor(readonly field: string) {
-    super(`receipt field "${field}" is missing or invalid`);
-  }
-}
-
-const isInt = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
-const isDecimal = (v: unknown): v is string => typeof v === "string" && /^\d{1,78}$/.test(v);
-
-/** Checks a receipt's shape (from a file or pasted text); throws ReceiptFormatError naming the bad field. */
-export function parseReceipt(input: unknown): Receipt {
-  const r = (typeof input === "string" ? safeJson(input) : input) as Record<string, unknown> | null;
-  if (typeof r !== "object" || r === null) throw new ReceiptFormatError("(root)");
-  const need = (field: string, ok: boolean) => {
-    if (!ok) throw new ReceiptFormatError(field);
-  };
-  need("pollId", isInt(r.pollId));
-  need("leafIndex", isInt(r.leafIndex));
-  need("leaf", isHexString(r.leaf, 32));
-  need("txHash", isHexString(r.txHash, 32));
-  need("block", isInt(r.block));
-  need("ballotBox", isHexString(r.ballotBox, 20));
-  need("chainId", isInt(r.chainId));
-  need("voter", isHexString(r.voter, 20));
-  need("choices", isDecimal(r.choices));
-  need("revision", isInt(r.revision));
-  return {
-    pollId: r.pollId as number,
-    leafIndex: r.leafIndex as number,
-    leaf: (r.leaf as string).toLowerCase(),
-    txHash: r.txHash as string,
-    block: r.block as number,
-    ballotBox: getAddress(r.ballotBox as string),
-    chainId: r.chainId as number,
-    voter: getAddress(r.voter as string),
-    choices: r.choices as string,
-    revision: r.revision as number,
-  };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new ReceiptFormatError("(json)");
-  }
-}
 
 export type VerifyOutcome =
   | {
@@ -94,7 +35,7 @@ const ATTEMPTS = 8;
  * so the root must be read where the chain has exactly that many; when the chain moved on between
  * the two reads, the proof is fetched again.
  */
-export async function verifyReceipt(receipt: Receipt, config: ChainConfig): Promise<VerifyOutcome> {
+export async function verifyReceipt(receipt: FullReceipt, config: ChainConfig): Promise<VerifyOutcome> {
   if (receipt.chainId !== config.chainId || getAddress(receipt.ballotBox) !== getAddress(config.ballotBox)) {
     return { kind: "wrong-deployment" };
   }
@@ -127,14 +68,14 @@ export async function verifyReceipt(receipt: Receipt, config: ChainConfig): Prom
  */
 async function countedNow(
   reader: ChainReader,
-  receipt: Receipt,
+  receipt: FullReceipt,
 ): Promise<{ countedRevision: number; cancelled: boolean }> {
   const [resident] = await reader.box.voter(receipt.voter);
   const [[revision], state] = await Promise.all([
     reader.box.ballotOf(receipt.pollId, resident),
     reader.box.state(receipt.pollId),
   ]);
-  return { countedRevision: Number(revision), cancelled: POLL_STATES[Number(state)] === "Cancelled" };
+  return { countedRevision: Number(revision), cancelled: pollStateName(state) === "Cancelled" };
 }
 
 /**
@@ -153,32 +94,13 @@ async function rootForProof(reader: ChainReader, pollId: number, proof: ProofAns
   }
 }
 
-export function receiptFromBallot(
-  b: { pollId: number; voter: string; choices: string; revision: number },
-  r: { leafIndex: number; leaf: string; txHash: string; block: number },
-  config: ChainConfig,
-): Receipt {
-  return {
-    pollId: b.pollId,
-    leafIndex: r.leafIndex,
-    leaf: r.leaf.toLowerCase(),
-    txHash: r.txHash,
-    block: r.block,
-    ballotBox: getAddress(config.ballotBox),
-    chainId: config.chainId,
-    voter: getAddress(b.voter),
-    choices: String(b.choices),
-    revision: Number(b.revision),
-  };
-}
-
 /** Offers the receipt as a JSON file download. */
-export function downloadReceipt(receipt: Receipt): void {
+export function downloadReceipt(receipt: FullReceipt): void {
   const blob = new Blob([JSON.stringify(receipt, null, 2)], { type: "application/json" });
   const url = URL.createObjectURL(blob);
   const link = document.createElement("a");
   link.href = url;
-  link.download = `veche-receipt-poll${receipt.pollId}-leaf${receipt.leafIndex}.json`;
+  link.download = receiptFileName(receipt);
   document.body.appendChild(link);
   link.click();
   link.remove();

@@ -1,7 +1,8 @@
 /** Shapes of the API's answers, as documented in its contract (GET /api/docs). */
-import type { PollContent, PollOutcome, Question } from "../../contracts/protocol/index";
+import type { PollContent, PollOutcome, PollStateName, Question } from "../../contracts/protocol/index";
+import type { FullReceipt } from "../../contracts/protocol/receipt";
 
-export type PollState = "Pending" | "Active" | "Closed" | "Cancelled" | "Finalized";
+export type PollState = PollStateName;
 
 export interface ChainConfig {
   chainId: number;
@@ -65,7 +66,7 @@ export interface BallotState {
   revision: number;
   errorCode: string | null;
   acceptedAt: string;
-  receipt: null | { pollId: number; leafIndex: number; leaf: string; txHash: string; block: number };
+  receipt: FullReceipt | null;
 }
 
 export interface Me {

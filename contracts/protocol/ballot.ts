@@ -2,7 +2,7 @@
  * The signed ballot: EIP-712 domain and types, the leaf each ballot adds to its poll's tree, and
  * signer recovery. Mirrors contracts/BallotBox.sol.
  */
-import { AbiCoder, getAddress, keccak256, verifyTypedData } from "ethers";
+import { AbiCoder, getAddress, keccak256, TypedDataEncoder, verifyTypedData } from "ethers";
 import type { TypedDataDomain, TypedDataField } from "ethers";
 
 export const DOMAIN_NAME = "Veche";
@@ -37,6 +37,7 @@ export interface SignedBallot extends Ballot {
 
 /** The fields of a counted ballot, as its BallotCast event carries them. */
 export interface CastBallot extends SignedBallot {
+  /** The signer's address, lower-case. */
   voter: string;
   resident: number;
   leafIndex: number;
@@ -54,6 +55,11 @@ export function ballotDomain(chainId: bigint | number, ballotBox: string): Typed
 
 export function ballotMessage(ballot: Ballot): Record<string, bigint> {
   return { pollId: ballot.pollId, choices: ballot.choices, revision: ballot.revision };
+}
+
+/** The EIP-712 digest the voter signs (the contract's `ballotDigest`). */
+export function ballotDigest(domain: TypedDataDomain, ballot: Ballot): string {
+  return TypedDataEncoder.hash(domain, BALLOT_TYPES, ballotMessage(ballot));
 }
 
 /** The key that signed `ballot` in `domain`; throws on a malformed signature. */

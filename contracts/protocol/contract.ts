@@ -1,20 +1,21 @@
 /**
- * The deployed contract as TypeScript sees it: a typed connection, the ABI, role names, and
- * decoding of its custom errors by name.
+ * The deployed contract as TypeScript sees it: the ABI (BallotBox.abi.json, written by each compile,
+ * without bytecode so the browser bundle stays small), a typed connection, role names, and decoding of
+ * its custom errors by name.
  */
-import { Interface, keccak256, toUtf8Bytes } from "ethers";
-import type { ContractRunner, Log } from "ethers";
-import { BallotBox__factory } from "../../typechain-types/factories/contracts/BallotBox__factory";
+import { Contract, Interface, keccak256, toUtf8Bytes } from "ethers";
+import type { ContractRunner } from "ethers";
 import type { BallotBox } from "../../typechain-types/contracts/BallotBox";
-import type { CastBallot } from "./ballot";
+import abi from "./BallotBox.abi.json";
 
 export type { BallotBox };
 
-export const BALLOT_BOX_ABI = BallotBox__factory.abi;
+export const BALLOT_BOX_ABI = abi;
 export const ballotBoxInterface = new Interface(BALLOT_BOX_ABI);
 
+/** The ballot box at `address`, typed by the compiled contract's interface. */
 export function connectBallotBox(address: string, runner: ContractRunner | null): BallotBox {
-  return BallotBox__factory.connect(address, runner);
+  return new Contract(address, BALLOT_BOX_ABI, runner) as unknown as BallotBox;
 }
 
 export const ROLES = {
@@ -26,10 +27,6 @@ export const ROLES = {
 } as const;
 
 export type RoleName = keyof typeof ROLES;
-
-/** Poll states in the order of the contract's enum. */
-export const POLL_STATES = ["Pending", "Active", "Closed", "Cancelled", "Finalized"] as const;
-export type PollStateName = (typeof POLL_STATES)[number];
 
 export interface DecodedRevert {
   name: string;
@@ -57,21 +54,3 @@ export function decodeRevert(error: unknown): DecodedRevert | null {
   }
   return null;
 }
-
-/** A BallotCast log as the fields of the ballot it counted. */
-export function parseBallotCast(log: Pick<Log, "topics" | "data">): CastBallot & { pollId: bigint } {
-  const parsed = ballotBoxInterface.parseLog(log);
-  if (!parsed || parsed.name !== "BallotCast") throw new Error("not a BallotCast log");
-  const [pollId, voter, resident, leafIndex, choices, revision, signature] = parsed.args as unknown as [
-    bigint,
-    string,
-    bigint,
-    bigint,
-    bigint,
-    bigint,
-    string,
-  ];
-  return { pollId, voter, resident: Number(resident), leafIndex: Number(leafIndex), choices, revision, signature };
-}
-
-export const BALLOT_CAST_TOPIC = ballotBoxInterface.getEvent("BallotCast")!.topicHash;

@@ -12,10 +12,7 @@ export const ZERO_ROOT = `0x${"00".repeat(32)}`;
 /** keccak256 in plain JS; audits of large polls pass a native one. */
 export const keccakBuffer: HashFn = (data) => Buffer.from(getBytes(keccak256(data)));
 
-export function buildBallotTree(
-  leaves: readonly string[] | readonly Buffer[],
-  hash: HashFn = keccakBuffer,
-): MerkleTree {
+export function buildBallotTree(leaves: readonly (string | Buffer)[], hash: HashFn = keccakBuffer): MerkleTree {
   const buffers = leaves.map((leaf) => (typeof leaf === "string" ? Buffer.from(getBytes(leaf)) : leaf));
   return new MerkleTree(buffers, hash);
 }

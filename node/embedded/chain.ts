@@ -35,7 +35,7 @@ import { prepareStateFile } from "./stateFile";
 import { StateDumper } from "./stateDumps";
 import { CHAIN_DIR_VARIABLE, assertDataDirFree, waitForRpc, waitForExit } from "./process";
 import type { ExitStatus } from "./process";
-import { RpcClient } from "../../contracts/protocol/node/rpc";
+import { NodeRpcClient } from "../../contracts/protocol/node/rpc";
 import { ArchiveStore } from "./archive/store";
 import { ArchiveCopier } from "./archive/copier";
 import { ArchiveFront } from "./archive/front";
@@ -182,7 +182,7 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
 
   const rpcUrl = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   const nodeUrl = `http://127.0.0.1:${nodePort}`;
-  const node = new RpcClient(nodeUrl);
+  const node = new NodeRpcClient(nodeUrl);
   const archive = new ArchiveStore(path.join(chainDir, "archive.sqlite"));
   const copier = new ArchiveCopier(
     node,

@@ -10,7 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
-import type { RpcClient } from "../../contracts/protocol/node/rpc";
+import type { NodeRpcClient } from "../../contracts/protocol/node/rpc";
 
 const gunzip = promisify(zlib.gunzip);
 
@@ -36,7 +36,7 @@ export class StateDumper {
   private stopped = false;
 
   constructor(
-    private readonly node: RpcClient,
+    private readonly node: NodeRpcClient,
     private readonly stateFile: string,
     private readonly lastGoodFile: string,
     private readonly intervalMs: number,

@@ -3,14 +3,22 @@
  * streams its ballots through the checker page by page, and compares with the contract's own values
  * read at the same block.
  */
-import { ballotBoxInterface, POLL_STATES } from "../../contracts/protocol";
+import {
+  ballotBoxInterface,
+  collectLogs,
+  EVENT_TOPICS,
+  hex,
+  pollStateName,
+  scanLogs,
+  uintTopic,
+} from "../../contracts/protocol";
+import type { ScanOptions } from "../../contracts/protocol";
+import { NodeRpcClient } from "../../contracts/protocol/node/rpc";
+import { cannotCheck } from "../cli/errors";
 import { PollChecker } from "./checker";
 import type { AuditReport } from "./checker";
-import { decodeBallotCast, decodeLifecycle, decodeRegistryLog, TOPICS } from "./history";
+import { ballotRecord, decodeLifecycle, registryEvent } from "./history";
 import type { BallotRecord, OnChainPoll, PollHistory, RegistryEvent } from "./history";
-import { collectLogs, scanLogs } from "./logs";
-import type { ScanOptions } from "./logs";
-import { AuditError, hex, Rpc } from "./rpc";
 
 export interface AuditProgress {
   phase: "registry" | "ballots" | "tree";
@@ -36,7 +44,7 @@ export interface AuditOptions {
 
 /** What every poll's audit shares: the node, the snapshot block and the registry's history. */
 export interface ChainSnapshot {
-  rpc: Rpc;
+  rpc: NodeRpcClient;
   chainId: bigint;
   ballotBox: string;
   fromBlock: number;
@@ -44,27 +52,30 @@ export interface ChainSnapshot {
   registry: RegistryEvent[];
 }
 
-export function pollTopic(pollId: bigint | number): string {
-  return `0x${BigInt(pollId).toString(16).padStart(64, "0")}`;
-}
+const LIFECYCLE_TOPICS = [
+  EVENT_TOPICS.PollCreated,
+  EVENT_TOPICS.PollClosed,
+  EVENT_TOPICS.PollCancelled,
+  EVENT_TOPICS.PollFinalized,
+];
 
 export async function openSnapshot(options: Omit<AuditOptions, "pollId">): Promise<ChainSnapshot> {
-  const rpc = new Rpc(options.rpcUrl);
-  const [chainIdHex, headHex, code] = await rpc.batch<string>([
+  const rpc = new NodeRpcClient(options.rpcUrl, 120_000);
+  const [chainIdHex, headHex, code] = await rpc.batchAll<string>([
     { method: "eth_chainId", params: [] },
     { method: "eth_blockNumber", params: [] },
     { method: "eth_getCode", params: [options.ballotBox, "latest"] },
   ]);
   if (!code || code === "0x") {
-    throw new AuditError("BALLOT_BOX_NOT_FOUND", `no contract at ${options.ballotBox} on ${options.rpcUrl}`);
+    throw cannotCheck("BALLOT_BOX_NOT_FOUND", `no contract at ${options.ballotBox} on ${options.rpcUrl}`);
   }
   const block = options.toBlock ?? Number(headHex);
   const fromBlock = options.fromBlock ?? 0;
   const registry: RegistryEvent[] = [];
-  const filter = { address: options.ballotBox, topics: [[TOPICS.voterEnrolled, TOPICS.voterRevoked]] };
+  const filter = { address: options.ballotBox, topics: [[EVENT_TOPICS.VoterEnrolled, EVENT_TOPICS.VoterRevoked]] };
   for await (const page of scanLogs(rpc, filter, fromBlock, block, options.scan)) {
     for (const log of page.logs) {
-      const e = decodeRegistryLog(log);
+      const e = registryEvent(log);
       if (e) registry.push(e);
     }
     options.onProgress?.({
@@ -86,7 +97,7 @@ export async function readOnChain(snapshot: ChainSnapshot, pollId: bigint): Prom
       hex(snapshot.block),
     ],
   });
-  const [pollData, talliesData, rootData] = await snapshot.rpc.batch<string>([
+  const [pollData, talliesData, rootData] = await snapshot.rpc.batchAll<string>([
     call("poll"),
     call("tallies"),
     call("ballotRoot"),
@@ -98,7 +109,7 @@ export async function readOnChain(snapshot: ChainSnapshot, pollId: bigint): Prom
   };
   return {
     block: snapshot.block,
-    state: POLL_STATES[Number(view.state)] ?? `unknown (${view.state})`,
+    state: pollStateName(view.state),
     ballots: Number(view.ballots),
     tallies: [...(ballotBoxInterface.decodeFunctionResult("tallies", talliesData!)[0] as bigint[])],
     ballotRoot: (ballotBoxInterface.decodeFunctionResult("ballotRoot", rootData!)[0] as string).toLowerCase(),
@@ -108,7 +119,7 @@ export async function readOnChain(snapshot: ChainSnapshot, pollId: bigint): Prom
 
 async function assertPollExists(snapshot: ChainSnapshot, pollId: bigint): Promise<void> {
   if (pollId < 1n || pollId > (await pollCount(snapshot))) {
-    throw new AuditError("POLL_NOT_FOUND", `poll ${pollId} does not exist at block ${snapshot.block}`);
+    throw cannotCheck("POLL_NOT_FOUND", `poll ${pollId} does not exist at block ${snapshot.block}`);
   }
 }
 
@@ -121,11 +132,11 @@ export async function pollCount(snapshot: ChainSnapshot): Promise<bigint> {
 }
 
 /** Timestamps of `blocks`, fetched in JSON-RPC batches. */
-async function blockTimes(rpc: Rpc, blocks: readonly number[], into: Map<number, number>): Promise<void> {
+async function blockTimes(rpc: NodeRpcClient, blocks: readonly number[], into: Map<number, number>): Promise<void> {
   const missing = blocks.filter((b) => !into.has(b));
   for (let i = 0; i < missing.length; i += 100) {
     const chunk = missing.slice(i, i + 100);
-    const answers = await rpc.batch<{ timestamp: string } | null>(
+    const answers = await rpc.batchAll<{ timestamp: string } | null>(
       chunk.map((b) => ({ method: "eth_getBlockByNumber", params: [hex(b), false] })),
     );
     answers.forEach((a, j) => {
@@ -144,7 +155,7 @@ export async function auditPollAt(
     rpc,
     {
       address: ballotBox,
-      topics: [[TOPICS.pollCreated, TOPICS.pollClosed, TOPICS.pollCancelled, TOPICS.pollFinalized], pollTopic(pollId)],
+      topics: [LIFECYCLE_TOPICS, uintTopic(pollId)],
     },
     snapshot.fromBlock,
     snapshot.block,
@@ -166,7 +177,7 @@ export async function auditPollAt(
   const start = poll?.created.block ?? snapshot.fromBlock;
   const pages = scanLogs(
     rpc,
-    { address: ballotBox, topics: [TOPICS.ballotCast, pollTopic(pollId)] },
+    { address: ballotBox, topics: [EVENT_TOPICS.BallotCast, uintTopic(pollId)] },
     start,
     snapshot.block,
     options.scan,
@@ -179,7 +190,7 @@ export async function auditPollAt(
     if (result.done) break;
     next = pages.next();
     const page = result.value;
-    const records: BallotRecord[] = page.logs.map(decodeBallotCast);
+    const records: BallotRecord[] = page.logs.map(ballotRecord);
     await blockTimes(rpc, [...new Set(records.map((r) => r.block))], times);
     for (const r of records) checker.add(r);
     ballots += records.length;
@@ -223,7 +234,7 @@ export async function fetchPollHistory(
     snapshot.rpc,
     {
       address: snapshot.ballotBox,
-      topics: [[TOPICS.pollCreated, TOPICS.pollClosed, TOPICS.pollCancelled, TOPICS.pollFinalized], pollTopic(pollId)],
+      topics: [LIFECYCLE_TOPICS, uintTopic(pollId)],
     },
     snapshot.fromBlock,
     snapshot.block,
@@ -233,12 +244,12 @@ export async function fetchPollHistory(
   if (!poll) await assertPollExists(snapshot, pollId);
   const logs = await collectLogs(
     snapshot.rpc,
-    { address: snapshot.ballotBox, topics: [TOPICS.ballotCast, pollTopic(pollId)] },
+    { address: snapshot.ballotBox, topics: [EVENT_TOPICS.BallotCast, uintTopic(pollId)] },
     snapshot.fromBlock,
     snapshot.block,
     scan,
   );
-  const ballots = logs.map(decodeBallotCast);
+  const ballots = logs.map(ballotRecord);
   const times = new Map<number, number>();
   await blockTimes(snapshot.rpc, [...new Set(ballots.map((b) => b.block))], times);
   const history = {

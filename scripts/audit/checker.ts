@@ -4,17 +4,18 @@
  * test can hand it a history it has tampered with.
  */
 import {
+  ballotDomain,
+  buildBallotTree,
   isValidChoices,
   PollCount,
   totalOptions,
   treeRoot,
-  buildBallotTree,
   ZERO_ROOT,
 } from "../../contracts/protocol";
-import { BallotSigners, leafFromWords, word } from "./ballotHash";
+import { BallotDigester, leafFromWords, uintWord } from "../../contracts/protocol/node/ballotCodec";
+import { keccak256Native, recoverAddress } from "../../contracts/protocol/node/native";
 import { before } from "./history";
 import type { BallotRecord, OnChainPoll, PollDefinition, PollHistory, PollLifecycle, RegistryEvent } from "./history";
-import { keccak256Native } from "../../contracts/protocol/node/native";
 
 export type FindingCode =
   | "POLL_NOT_FOUND"
@@ -112,7 +113,7 @@ export class PollChecker {
   private readonly leaves: Buffer[] = [];
   private readonly count: PollCount;
   private readonly registry: RegistryReplay;
-  private readonly signers: BallotSigners;
+  private readonly digester: BallotDigester;
   /** Revisions above 0xffff are refused, so a number holds every valid one. */
   private readonly lastRevision = new Map<number, number>();
   private readonly scope: Set<number> | null;
@@ -125,9 +126,9 @@ export class PollChecker {
     const poll = history.poll;
     this.count = new PollCount(poll ? totalOptions(poll.questions) : 0);
     this.registry = new RegistryReplay(history.registry);
-    this.signers = new BallotSigners(history.chainId, history.ballotBox);
+    this.digester = new BallotDigester(ballotDomain(history.chainId, history.ballotBox));
     this.scope = poll && poll.districts.length > 0 ? new Set(poll.districts) : null;
-    this.pollWord = word(history.pollId);
+    this.pollWord = uintWord(history.pollId);
     if (!poll) this.report("POLL_NOT_FOUND", `no PollCreated event for poll ${history.pollId}`);
   }
 
@@ -148,8 +149,8 @@ export class PollChecker {
       );
     }
     const voter = b.voter.toLowerCase();
-    const choicesWord = word(b.choices);
-    const revisionWord = word(b.revision);
+    const choicesWord = uintWord(b.choices);
+    const revisionWord = uintWord(b.revision);
     this.leaves.push(leafFromWords(this.pollWord, voter.slice(2).padStart(64, "0"), choicesWord, revisionWord));
     this.count.add(b);
     if (!poll) return;
@@ -225,7 +226,7 @@ export class PollChecker {
   private checkSignature(b: BallotRecord, voter: string, choicesWord: string, revisionWord: string): void {
     const signature = /^0x[0-9a-fA-F]{130}$/.test(b.signature) ? Buffer.from(b.signature.slice(2), "hex") : null;
     const signer = signature
-      ? this.signers.recoverDigest(this.signers.digestFromWords(this.pollWord, choicesWord, revisionWord), signature)
+      ? recoverAddress(this.digester.digestFromWords(this.pollWord, choicesWord, revisionWord), signature)
       : null;
     const where = { leafIndex: b.leafIndex, txHash: b.txHash };
     if (signer === null) this.report("SIGNATURE_INVALID", `leaf ${b.leafIndex}: the signature recovers no key`, where);

@@ -1,41 +1,16 @@
 /**
- * A poll's history as the chain's events tell it: the poll's definition and lifecycle, every ballot,
- * and the voter registry's changes. Decoding is by hand for the events that come by the million
- * (BallotCast, VoterEnrolled, VoterRevoked); the log layouts are fixed by contracts/interfaces.
+ * A poll's history as the audit replays it: the poll's definition and lifecycle, every ballot with
+ * where it sits in the chain, and the voter registry's changes. Decoding is the protocol's
+ * (contracts/protocol/events); this file only adds positions and keeps what the checks need.
  */
-import { ballotBoxInterface, parseBallotCast } from "../../contracts/protocol";
-import type { Question } from "../../contracts/protocol";
-import type { RawLog } from "./logs";
+import { decodeBallotCast, decodeEvent, positionOf } from "../../contracts/protocol";
+import type { CastBallot, PollDefinition as PollCreated, Position, RawLog } from "../../contracts/protocol";
 
-export const TOPICS = {
-  ballotCast: ballotBoxInterface.getEvent("BallotCast")!.topicHash,
-  voterEnrolled: ballotBoxInterface.getEvent("VoterEnrolled")!.topicHash,
-  voterRevoked: ballotBoxInterface.getEvent("VoterRevoked")!.topicHash,
-  pollCreated: ballotBoxInterface.getEvent("PollCreated")!.topicHash,
-  pollClosed: ballotBoxInterface.getEvent("PollClosed")!.topicHash,
-  pollCancelled: ballotBoxInterface.getEvent("PollCancelled")!.topicHash,
-  pollFinalized: ballotBoxInterface.getEvent("PollFinalized")!.topicHash,
-} as const;
+export { before } from "../../contracts/protocol";
+export type { Position } from "../../contracts/protocol";
 
-/** Where an event sits in the chain; events compare by block, then log index. */
-export interface Position {
-  block: number;
-  logIndex: number;
-}
-
-export function before(a: Position, b: Position): boolean {
-  return a.block < b.block || (a.block === b.block && a.logIndex < b.logIndex);
-}
-
-export interface BallotRecord extends Position {
-  pollId: bigint;
-  leafIndex: number;
-  /** Lower-case 0x address. */
-  voter: string;
-  resident: number;
-  choices: bigint;
-  revision: bigint;
-  signature: string;
+/** A counted ballot: its BallotCast fields (voter lower-case), position and transaction. */
+export interface BallotRecord extends CastBallot, Position {
   txHash: string;
 }
 
@@ -43,14 +18,8 @@ export type RegistryEvent =
   | ({ kind: "enrolled"; resident: number; key: string; district: number } & Position)
   | ({ kind: "revoked"; resident: number; key: string } & Position);
 
-export interface PollDefinition {
+export interface PollDefinition extends Pick<PollCreated, "questions" | "districts" | "revote" | "start" | "end"> {
   pollId: bigint;
-  questions: Question[];
-  /** Empty for a city-wide poll. */
-  districts: number[];
-  revote: boolean;
-  start: number;
-  end: number;
   created: Position;
 }
 
@@ -85,82 +54,17 @@ export interface OnChainPoll {
   finalRoot: string;
 }
 
-function position(log: RawLog): Position {
-  return { block: Number(log.blockNumber), logIndex: Number(log.logIndex) };
+export function ballotRecord(log: RawLog): BallotRecord {
+  const { name: _name, ...ballot } = decodeBallotCast(log);
+  return { ...ballot, ...positionOf(log), txHash: log.transactionHash };
 }
 
-const ZEROS_56 = "0".repeat(56);
-const ZEROS_51 = "0".repeat(51);
-
-/** The last 8 hex digits of a 32-byte word as a uint32; the word is checked to hold no more. */
-function uint32At(hexWords: string, start: number): number | null {
-  if (hexWords.length < start + 64 || !hexWords.startsWith(ZEROS_56, start)) return null;
-  return parseInt(hexWords.slice(start + 56, start + 64), 16);
-}
-
-/** A 32-byte word as a bigint; words that fit in 52 bits (nearly all choices and revisions) skip BigInt's hex parse. */
-function uint256At(hexWords: string, start: number): bigint {
-  if (hexWords.startsWith(ZEROS_51, start)) return BigInt(parseInt(hexWords.slice(start + 51, start + 64), 16));
-  return BigInt(`0x${hexWords.slice(start, start + 64)}`);
-}
-
-/** BallotCast data: resident, leafIndex, choices, revision, offset (0xa0), length (65), 3 words of signature. */
-const BALLOT_DATA_LENGTH = 2 + 9 * 64;
-const SIGNATURE_HEAD = `${"0".repeat(62)}a0${"0".repeat(62)}41`;
-
-export function decodeBallotCast(log: RawLog): BallotRecord {
-  const topics = log.topics;
-  const pollTopic = topics[1];
-  const voterTopic = topics[2];
-  if (topics[0] !== TOPICS.ballotCast || !pollTopic || !voterTopic) throw new Error("not a BallotCast log");
-  const d = log.data;
-  const resident = uint32At(d, 2);
-  const leafIndex = uint32At(d, 66);
-  if (
-    d.length !== BALLOT_DATA_LENGTH ||
-    !d.startsWith(SIGNATURE_HEAD, 258) ||
-    resident === null ||
-    leafIndex === null
-  ) {
-    // Not the layout this decoder expects: let the ABI decoder read it (or refuse it).
-    const parsed = parseBallotCast(log);
-    return {
-      ...position(log),
-      ...parsed,
-      voter: parsed.voter.toLowerCase(),
-      txHash: log.transactionHash,
-    };
+export function registryEvent(log: RawLog): RegistryEvent | null {
+  const e = decodeEvent(log);
+  if (e?.name === "VoterEnrolled") {
+    return { kind: "enrolled", ...positionOf(log), resident: e.resident, key: e.key, district: e.district };
   }
-  return {
-    block: parseInt(log.blockNumber, 16),
-    logIndex: parseInt(log.logIndex, 16),
-    pollId: uint256At(pollTopic, 2),
-    voter: `0x${voterTopic.slice(26).toLowerCase()}`,
-    resident,
-    leafIndex,
-    choices: uint256At(d, 130),
-    revision: uint256At(d, 194),
-    signature: `0x${d.slice(386, 516)}`,
-    txHash: log.transactionHash,
-  };
-}
-
-export function decodeRegistryLog(log: RawLog): RegistryEvent | null {
-  const [topic0, a, b, c] = log.topics;
-  if (topic0 === TOPICS.voterEnrolled && a && b && c) {
-    const district = uint32At(log.data, 2);
-    if (district === null) return null;
-    return {
-      kind: "enrolled",
-      ...position(log),
-      resident: Number(BigInt(b)),
-      key: `0x${c.slice(26)}`.toLowerCase(),
-      district,
-    };
-  }
-  if (topic0 === TOPICS.voterRevoked && a && b) {
-    return { kind: "revoked", ...position(log), resident: Number(BigInt(a)), key: `0x${b.slice(26)}`.toLowerCase() };
-  }
+  if (e?.name === "VoterRevoked") return { kind: "revoked", ...positionOf(log), resident: e.resident, key: e.key };
   return null;
 }
 
@@ -169,38 +73,15 @@ export function decodeLifecycle(logs: readonly RawLog[]): { poll: PollDefinition
   let poll: PollDefinition | null = null;
   const lifecycle: PollLifecycle = {};
   for (const log of logs) {
-    const parsed = ballotBoxInterface.parseLog({ topics: log.topics, data: log.data });
-    if (!parsed) continue;
-    const at = position(log);
-    const args = parsed.args;
-    if (parsed.name === "PollCreated") {
-      const p = args[1] as unknown as {
-        start: bigint;
-        end: bigint;
-        questions: { options: bigint; maxChoices: bigint }[];
-        districts: bigint[];
-        revote: boolean;
-      };
-      poll = {
-        pollId: args[0] as bigint,
-        questions: p.questions.map((q) => ({ options: Number(q.options), maxChoices: Number(q.maxChoices) })),
-        districts: p.districts.map(Number),
-        revote: p.revote,
-        start: Number(p.start),
-        end: Number(p.end),
-        created: at,
-      };
-    } else if (parsed.name === "PollClosed") {
-      lifecycle.closed = { end: Number(args[1]), at };
-    } else if (parsed.name === "PollCancelled") {
-      lifecycle.cancelled = { at };
-    } else if (parsed.name === "PollFinalized") {
-      lifecycle.finalized = {
-        ballots: Number(args[1]),
-        root: (args[2] as string).toLowerCase(),
-        tallies: [...(args[3] as bigint[])],
-        at,
-      };
+    const e = decodeEvent(log);
+    const at = positionOf(log);
+    if (e?.name === "PollCreated") {
+      const { questions, districts, revote, start, end } = e.poll;
+      poll = { pollId: e.pollId, questions, districts, revote, start, end, created: at };
+    } else if (e?.name === "PollClosed") lifecycle.closed = { end: e.end, at };
+    else if (e?.name === "PollCancelled") lifecycle.cancelled = { at };
+    else if (e?.name === "PollFinalized") {
+      lifecycle.finalized = { ballots: e.ballots, root: e.root, tallies: e.tallies, at };
     }
   }
   return { poll, lifecycle };

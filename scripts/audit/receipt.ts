@@ -3,31 +3,26 @@
  * log with that leaf, the tree rebuilt from all the poll's events holds the leaf at that index, and the
  * rebuilt root is the contract's ballotRoot (and its final root once the poll is finalized).
  */
-import { getAddress } from "ethers";
-import { buildBallotTree, proofOf, treeRoot, verifyBallotProof, ZERO_ROOT } from "../../contracts/protocol";
-import type { BallotProof } from "../../contracts/protocol";
-import { pollTopic, readOnChain } from "./audit";
-import type { ChainSnapshot } from "./audit";
-import { leafFromWords, word } from "./ballotHash";
-import { decodeBallotCast, TOPICS } from "./history";
-import type { BallotRecord } from "./history";
-import { scanLogs } from "./logs";
-import type { RawLog, ScanOptions } from "./logs";
+import {
+  buildBallotTree,
+  EVENT_TOPICS,
+  parseReceipt as parseReceiptFields,
+  proofOf,
+  ReceiptFormatError,
+  scanLogs,
+  treeRoot,
+  uintTopic,
+  verifyBallotProof,
+  ZERO_ROOT,
+} from "../../contracts/protocol";
+import type { BallotProof, BallotReceipt, RawLog, ScanOptions } from "../../contracts/protocol";
+import { ballotLeafNative } from "../../contracts/protocol/node/ballotCodec";
 import { keccak256Native } from "../../contracts/protocol/node/native";
-import { AuditError, Rpc } from "./rpc";
-
-export interface Receipt {
-  pollId: string;
-  leafIndex: number;
-  leaf: string;
-  txHash: string;
-  block: number;
-  ballotBox: string;
-  chainId: number;
-  voter?: string;
-  choices?: string;
-  revision?: string;
-}
+import { NodeRpcClient } from "../../contracts/protocol/node/rpc";
+import { cannotCheck } from "../cli/errors";
+import { readOnChain } from "./audit";
+import type { ChainSnapshot } from "./audit";
+import { ballotRecord } from "./history";
 
 export type ReceiptProblem =
   | "CHAIN_MISMATCH"
@@ -43,7 +38,7 @@ export type ReceiptProblem =
 
 export interface ReceiptReport {
   ok: boolean;
-  receipt: Receipt;
+  receipt: BallotReceipt;
   block: number;
   state: string | null;
   problems: { code: ReceiptProblem; message: string }[];
@@ -52,48 +47,14 @@ export interface ReceiptReport {
   finalRoot: string | null;
 }
 
-const HASH = /^0x[0-9a-fA-F]{64}$/;
-
 /** The receipt file's fields, checked; throws RECEIPT_INVALID naming the first bad field. */
-export function parseReceipt(json: unknown): Receipt {
-  const r = json as Record<string, unknown>;
-  const fail = (field: string): never => {
-    throw new AuditError("RECEIPT_INVALID", `receipt: missing or invalid "${field}"`);
-  };
-  if (typeof r !== "object" || r === null || Array.isArray(r)) fail("(root)");
-  const integer = (v: unknown) =>
-    (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) || (typeof v === "string" && /^\d{1,20}$/.test(v));
-  if (!integer(r.pollId)) fail("pollId");
-  if (!integer(r.leafIndex)) fail("leafIndex");
-  if (typeof r.leaf !== "string" || !HASH.test(r.leaf)) fail("leaf");
-  if (typeof r.txHash !== "string" || !HASH.test(r.txHash)) fail("txHash");
-  if (!integer(r.block)) fail("block");
-  if (typeof r.ballotBox !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(r.ballotBox)) fail("ballotBox");
-  if (!integer(r.chainId)) fail("chainId");
-  if (r.voter !== undefined && (typeof r.voter !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(r.voter))) fail("voter");
-  if (r.choices !== undefined && !integer(r.choices)) fail("choices");
-  if (r.revision !== undefined && !integer(r.revision)) fail("revision");
-  return {
-    pollId: String(r.pollId),
-    leafIndex: Number(r.leafIndex),
-    leaf: (r.leaf as string).toLowerCase(),
-    txHash: (r.txHash as string).toLowerCase(),
-    block: Number(r.block),
-    ballotBox: getAddress(r.ballotBox as string),
-    chainId: Number(r.chainId),
-    ...(r.voter !== undefined ? { voter: (r.voter as string).toLowerCase() } : {}),
-    ...(r.choices !== undefined ? { choices: decimal(r.choices) } : {}),
-    ...(r.revision !== undefined ? { revision: decimal(r.revision) } : {}),
-  };
-}
-
-/** A checked integer field (number or decimal string) as a decimal string. */
-function decimal(value: unknown): string {
-  return typeof value === "number" ? value.toString() : typeof value === "string" ? value : "";
-}
-
-function leafOf(b: BallotRecord): Buffer {
-  return leafFromWords(word(b.pollId), b.voter.slice(2).padStart(64, "0"), word(b.choices), word(b.revision));
+export function parseReceipt(json: unknown): BallotReceipt {
+  try {
+    return parseReceiptFields(json);
+  } catch (error) {
+    if (error instanceof ReceiptFormatError) throw cannotCheck("RECEIPT_INVALID", error.message);
+    throw error;
+  }
 }
 
 interface TxReceipt {
@@ -104,15 +65,15 @@ interface TxReceipt {
 
 export async function verifyReceipt(options: {
   rpcUrl: string;
-  receipt: Receipt;
+  receipt: BallotReceipt;
   fromBlock?: number;
   scan?: ScanOptions;
 }): Promise<ReceiptReport> {
   const { receipt } = options;
-  const rpc = new Rpc(options.rpcUrl);
+  const rpc = new NodeRpcClient(options.rpcUrl, 120_000);
   const problems: ReceiptReport["problems"] = [];
   const problem = (code: ReceiptProblem, message: string) => problems.push({ code, message });
-  const [chainIdHex, headHex, code] = await rpc.batch<string>([
+  const [chainIdHex, headHex, code] = await rpc.batchAll<string>([
     { method: "eth_chainId", params: [] },
     { method: "eth_blockNumber", params: [] },
     { method: "eth_getCode", params: [receipt.ballotBox, "latest"] },
@@ -127,7 +88,7 @@ export async function verifyReceipt(options: {
     return { ...base, block, problems };
   }
   if (!code || code === "0x") {
-    throw new AuditError("BALLOT_BOX_NOT_FOUND", `no contract at ${receipt.ballotBox} on ${options.rpcUrl}`);
+    throw cannotCheck("BALLOT_BOX_NOT_FOUND", `no contract at ${receipt.ballotBox} on ${options.rpcUrl}`);
   }
   const pollId = BigInt(receipt.pollId);
 
@@ -140,19 +101,21 @@ export async function verifyReceipt(options: {
       problem("BLOCK_MISMATCH", `transaction is in block ${Number(tx.blockNumber)}, the receipt says ${receipt.block}`);
     }
     const ballot = tx.logs
-      .filter((l) => l.address.toLowerCase() === receipt.ballotBox.toLowerCase() && l.topics[0] === TOPICS.ballotCast)
-      .map(decodeBallotCast)
+      .filter(
+        (l) => l.address.toLowerCase() === receipt.ballotBox.toLowerCase() && l.topics[0] === EVENT_TOPICS.BallotCast,
+      )
+      .map(ballotRecord)
       .find((b) => b.pollId === pollId && b.leafIndex === receipt.leafIndex);
     if (!ballot)
       problem("LOG_NOT_FOUND", `transaction has no BallotCast for poll ${pollId} at leaf ${receipt.leafIndex}`);
     else {
-      const leaf = `0x${leafOf(ballot).toString("hex")}`;
+      const leaf = `0x${ballotLeafNative(ballot).toString("hex")}`;
       if (leaf !== receipt.leaf)
         problem("LEAF_MISMATCH", `the transaction's ballot has leaf ${leaf}, the receipt ${receipt.leaf}`);
       const fields: [string, string | undefined, string][] = [
-        ["voter", receipt.voter, ballot.voter],
+        ["voter", receipt.voter?.toLowerCase(), ballot.voter],
         ["choices", receipt.choices, ballot.choices.toString()],
-        ["revision", receipt.revision, ballot.revision.toString()],
+        ["revision", receipt.revision?.toString(), ballot.revision.toString()],
       ];
       for (const [name, given, actual] of fields) {
         if (given !== undefined && given !== actual)
@@ -163,9 +126,9 @@ export async function verifyReceipt(options: {
 
   // 2. The tree rebuilt from every ballot of the poll, and the contract's roots.
   const leaves: Buffer[] = [];
-  const filter = { address: receipt.ballotBox, topics: [TOPICS.ballotCast, pollTopic(pollId)] };
+  const filter = { address: receipt.ballotBox, topics: [EVENT_TOPICS.BallotCast, uintTopic(pollId)] };
   for await (const page of scanLogs(rpc, filter, options.fromBlock ?? 0, block, options.scan)) {
-    for (const log of page.logs) leaves.push(leafOf(decodeBallotCast(log)));
+    for (const log of page.logs) leaves.push(ballotLeafNative(ballotRecord(log)));
   }
   const snapshot: ChainSnapshot = {
     rpc,
@@ -176,7 +139,7 @@ export async function verifyReceipt(options: {
     registry: [],
   };
   const onChain = await readOnChain(snapshot, pollId).catch(() => {
-    throw new AuditError("POLL_NOT_FOUND", `poll ${pollId} does not exist on this chain`);
+    throw cannotCheck("POLL_NOT_FOUND", `poll ${pollId} does not exist on this chain`);
   });
   const tree = buildBallotTree(leaves, keccak256Native);
   const root = leaves.length === 0 ? ZERO_ROOT : treeRoot(tree);

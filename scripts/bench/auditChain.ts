@@ -9,7 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Interface } from "ethers";
-import { ballotBoxInterface, encodePollContent } from "../../contracts/protocol";
+import { ballotBoxInterface, ballotDomain, encodePollContent, hex } from "../../contracts/protocol";
 import type { Deployment, Question } from "../../contracts/protocol";
 import { anvilBinaryPath } from "../../node/embedded/anvilBinary";
 import { ensureDeployed } from "../../node/embedded/deploy";
@@ -17,9 +17,9 @@ import { DEV_ACCOUNT_COUNT, loadDevKeys } from "../../node/embedded/devKeys";
 import type { DevKey } from "../../node/embedded/devKeys";
 import { pickFreePort } from "../../node/embedded/ports";
 import { waitForExit, waitForRpc } from "../../node/embedded/process";
-import { BallotSigners, word } from "../audit/ballotHash";
-import { Rpc, hex } from "../audit/rpc";
-import { addressOf, signDigest, signLegacyTx } from "./rawTx";
+import { BallotDigester, encodeCastBallot, signatureOf, signLegacyTx } from "../../contracts/protocol/node/ballotCodec";
+import { addressOf } from "../../contracts/protocol/node/native";
+import { NodeRpcClient } from "../../contracts/protocol/node/rpc";
 
 export interface BenchChain {
   rpcUrl: string;
@@ -66,7 +66,7 @@ export async function startBenchChain(
   };
 }
 
-async function waitForNonce(rpc: Rpc, address: string, nonce: number): Promise<void> {
+async function waitForNonce(rpc: NodeRpcClient, address: string, nonce: number): Promise<void> {
   for (;;) {
     const mined = Number(await rpc.call<string>("eth_getTransactionCount", [address, "latest"]));
     if (mined >= nonce) return;
@@ -74,12 +74,12 @@ async function waitForNonce(rpc: Rpc, address: string, nonce: number): Promise<v
   }
 }
 
-async function pending(rpc: Rpc): Promise<number> {
+async function pending(rpc: NodeRpcClient): Promise<number> {
   const status = await rpc.call<{ pending: string; queued: string }>("txpool_status", []);
   return Number(status.pending) + Number(status.queued);
 }
 
-async function sendAll(rpc: Rpc, raw: readonly string[]): Promise<void> {
+async function sendAll(rpc: NodeRpcClient, raw: readonly string[]): Promise<void> {
   for (let i = 0; i < raw.length; i += BATCH) {
     while ((await pending(rpc)) > IN_FLIGHT) await new Promise((r) => setTimeout(r, 200));
     await rpc.batch(raw.slice(i, i + BATCH).map((tx) => ({ method: "eth_sendRawTransaction", params: [tx] })));
@@ -96,23 +96,23 @@ export async function fillPoll(
 ): Promise<Omit<BenchChain, "stop">> {
   const keys = loadDevKeys(dataDir);
   const deployment = await ensureDeployed({ rpcUrl, deploymentsDir: path.join(dataDir, "deployments"), keys });
-  const rpc = new Rpc(rpcUrl);
-  const chainId = deployment.chainId;
+  const rpc = new NodeRpcClient(rpcUrl, 120_000);
+  const chainId = BigInt(deployment.chainId);
   const key = (k: DevKey) => Buffer.from(k.privateKey.slice(2), "hex");
   const nonceOf = async (k: DevKey) =>
     Number(await rpc.call<string>("eth_getTransactionCount", [k.address, "pending"]));
-  const tx = (from: DevKey, nonce: number, gasLimit: number, data: string) =>
+  const tx = (from: DevKey, nonce: number, gasLimit: number, data: string | Buffer) =>
     signLegacyTx(
       {
         nonce,
         gasPrice: GAS_PRICE,
-        gasLimit,
+        gasLimit: BigInt(gasLimit),
         to: deployment.ballotBox,
-        data: Buffer.from(data.slice(2), "hex"),
+        data: typeof data === "string" ? Buffer.from(data.slice(2), "hex") : data,
         chainId,
       },
       key(from),
-    );
+    ).raw;
 
   // The poll: open now for a day, city-wide, re-voting allowed.
   const head = await rpc.call<{ timestamp: string }>("eth_getBlockByNumber", ["latest", false]);
@@ -166,19 +166,16 @@ export async function fillPoll(
 
   // Ballots: resident i always goes through relayer i mod R, so each re-vote follows the last by nonce.
   t = Date.now();
-  const signers = new BallotSigners(chainId, deployment.ballotBox);
+  const digester = new BallotDigester(ballotDomain(chainId, deployment.ballotBox));
   const relayers = keys.relayers;
   const nonces = await Promise.all(relayers.map(nonceOf));
-  const selector = ballotBoxInterface.getFunction("castBallot")!.selector.slice(2);
   const raw: string[] = [];
-  for (let revision = 1; revision <= revisions; revision++) {
+  for (let revision = 1n; revision <= BigInt(revisions); revision++) {
     for (let i = 0; i < residents; i++) {
-      const choices = BigInt((1 << ((i + revision) % 3)) | ((1 + ((i * 7 + revision) % 3)) << 3));
-      const words = [word(pollId), word(choices), word(BigInt(revision))];
-      const signature = signDigest(signers.digestFromWords(words[0]!, words[1]!, words[2]!), voterKeys[i]!);
-      const data = `0x${selector}${words.join("")}${word(128n)}${word(65n)}${signature.toString("hex").padEnd(192, "0")}`;
+      const choices = BigInt((1 << ((i + Number(revision)) % 3)) | ((1 + ((i * 7 + Number(revision)) % 3)) << 3));
+      const signature = signatureOf(digester.digest(pollId, choices, revision), voterKeys[i]!);
       const r = i % relayers.length;
-      raw.push(tx(relayers[r]!, nonces[r]!++, 150_000, data));
+      raw.push(tx(relayers[r]!, nonces[r]!++, 150_000, encodeCastBallot(pollId, choices, revision, signature)));
     }
   }
   log(`signed ${raw.length} ballots in ${((Date.now() - t) / 1000).toFixed(1)} s`);

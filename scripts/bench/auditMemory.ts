@@ -10,7 +10,7 @@ import { migrate, openDatabase } from "../../api/src/store/database";
 import { indexerMigrations } from "../../api/src/indexer/schema";
 import { IndexerStore } from "../../api/src/indexer/store";
 import { PollTrees } from "../../api/src/indexer/pollTrees";
-import { ballotLeafNative } from "../audit/ballotHash";
+import { ballotLeafNative } from "../../contracts/protocol/node/ballotCodec";
 import { syntheticChoices } from "./auditSynthetic";
 
 const BALLOTS = Number(process.argv[2] ?? 1_000_000);

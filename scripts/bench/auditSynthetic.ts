@@ -4,9 +4,9 @@
  * from its own resident; signatures are filler (signatures and eligibility are timed on the chain
  * benchmark, with real ones).
  */
-import { TOPICS } from "../audit/history";
-import type { RawLog } from "../audit/logs";
-import { word } from "../audit/ballotHash";
+import { EVENT_TOPICS, hex } from "../../contracts/protocol";
+import type { RawLog } from "../../contracts/protocol";
+import { uintWord as word } from "../../contracts/protocol/node/ballotCodec";
 
 export const SYNTHETIC_POLL = 1n;
 export const BALLOTS_PER_BLOCK = 5_000;
@@ -43,7 +43,7 @@ export function ballotPage(from: number, to: number): RawLog[] {
     const data = `0x${word(BigInt(i + 1))}${word(BigInt(i))}${word(syntheticChoices(i))}${word(1n)}${word(160n)}${word(65n)}${SIGNATURE}`;
     logs.push({
       address: BALLOT_BOX,
-      topics: [TOPICS.ballotCast, pollTopic, `0x${voterWord(i)}`],
+      topics: [EVENT_TOPICS.BallotCast, pollTopic, `0x${voterWord(i)}`],
       data,
       blockNumber: hex(FIRST_BALLOT_BLOCK + Math.floor(i / BALLOTS_PER_BLOCK)),
       transactionHash: `0x${(i + 1).toString(16).padStart(64, "0")}`,
@@ -51,10 +51,6 @@ export function ballotPage(from: number, to: number): RawLog[] {
     });
   }
   return logs;
-}
-
-function hex(n: number): string {
-  return `0x${n.toString(16)}`;
 }
 
 export const SYNTHETIC_BALLOT_BOX = BALLOT_BOX;

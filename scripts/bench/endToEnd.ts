@@ -10,12 +10,14 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { JsonRpcProvider, Wallet } from "ethers";
-import { ballotBoxInterface, BALLOT_CAST_TOPIC } from "../../contracts/protocol";
+import { ballotBoxInterface, decodeBallotCast, EVENT_TOPICS, hex } from "../../contracts/protocol";
+import type { RawLog } from "../../contracts/protocol";
 import type { Deployment } from "../../contracts/protocol";
 import { startEmbeddedChain } from "../../node/embedded/chain";
 import type { EmbeddedChain } from "../../node/embedded/chain";
 import { ensureDeployed } from "../../node/embedded/deploy";
-import { ballotLeafNative } from "../../contracts/protocol/node/ballotCodec";
+import { ballotLeafHex } from "../../contracts/protocol/node/ballotCodec";
+import { NodeRpcClient } from "../../contracts/protocol/node/rpc";
 import { processCpuSeconds } from "./cpu";
 import { markdownTable, writeFigures } from "./results";
 import type { BenchFigure } from "./results";
@@ -85,27 +87,21 @@ function watchBallots(rpcUrl: string, ballotBox: string, fromBlock: number) {
   let scanned = fromBlock;
   let stopped = false;
   let lastNewAt = Date.now();
-  const rpc = async <T>(method: string, params: unknown[]): Promise<T> => {
-    const res = await request(rpcUrl, "POST", JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }));
-    return (JSON.parse(res.text) as { result: T }).result;
-  };
-  const hex = (n: number) => `0x${n.toString(16)}`;
+  const rpc = new NodeRpcClient(rpcUrl, 60_000);
   const loop = (async () => {
     while (!stopped) {
-      const head = Number(await rpc<string>("eth_blockNumber", []));
+      const head = Number(await rpc.call<string>("eth_blockNumber", []));
       if (head > scanned) {
-        const logs = await rpc<{ topics: string[]; data: string }[]>("eth_getLogs", [
-          { address: ballotBox, topics: [BALLOT_CAST_TOPIC], fromBlock: hex(scanned + 1), toBlock: hex(head) },
+        const logs = await rpc.call<RawLog[]>("eth_getLogs", [
+          { address: ballotBox, topics: [EVENT_TOPICS.BallotCast], fromBlock: hex(scanned + 1), toBlock: hex(head) },
         ]);
-        for (const l of logs) {
-          const word = (i: number) => BigInt(`0x${l.data.slice(2 + i * 64, 2 + (i + 1) * 64)}`);
-          seen.add(ballotLeafNative(BigInt(l.topics[1]!), `0x${l.topics[2]!.slice(26)}`, word(2), word(3)));
-        }
+        for (const l of logs) seen.add(ballotLeafHex(decodeBallotCast(l)));
         if (logs.length > 0) lastNewAt = Date.now();
         scanned = head;
       }
       await new Promise((r) => setTimeout(r, 100));
     }
+    rpc.close();
   })();
   return {
     seen,

@@ -8,10 +8,10 @@ import http from "node:http";
 import path from "node:path";
 import { NonceManager, Transaction, Wallet, hexlify, randomBytes } from "ethers";
 import type { JsonRpcProvider } from "ethers";
-import { ballotBoxInterface, connectBallotBox, encodePollContent } from "../../contracts/protocol";
+import { ballotBoxInterface, ballotDomain, connectBallotBox, encodePollContent } from "../../contracts/protocol";
 import type { Deployment } from "../../contracts/protocol";
 import type { EmbeddedChain } from "../../node/embedded/chain";
-import { BallotDigester, ballotLeafNative, signDigest } from "../../contracts/protocol/node/ballotCodec";
+import { BallotDigester, ballotLeafHex, signatureOf, signDigest } from "../../contracts/protocol/node/ballotCodec";
 import { spawnApi } from "../lib/apiProcess";
 import type { ApiProcess } from "../lib/apiProcess";
 import { pickFreePort } from "../../node/embedded/ports";
@@ -27,19 +27,19 @@ export interface SignedBallot {
 export const log = (message: string): void => void process.stderr.write(`${message}\n`);
 
 export function ballotDigester(deployment: Deployment): BallotDigester {
-  return new BallotDigester({
-    name: "Veche",
-    version: "1",
-    chainId: deployment.chainId,
-    verifyingContract: deployment.ballotBox,
-  });
+  return new BallotDigester(ballotDomain(deployment.chainId, deployment.ballotBox));
 }
 
 export function sign(digester: BallotDigester, key: Wallet, pollId: bigint, choices: bigint): SignedBallot {
   const digest = digester.digest(pollId, choices, 1n);
-  const { r, s, yParity } = signDigest(digest, Buffer.from(key.privateKey.slice(2), "hex"));
-  const signature = `${r}${s.slice(2)}${(27 + yParity).toString(16)}`;
-  return { pollId, choices, revision: 1n, signature, leaf: ballotLeafNative(pollId, key.address, choices, 1n) };
+  const signature = `0x${signatureOf(digest, Buffer.from(key.privateKey.slice(2), "hex")).toString("hex")}`;
+  return {
+    pollId,
+    choices,
+    revision: 1n,
+    signature,
+    leaf: ballotLeafHex({ pollId, voter: key.address, choices, revision: 1n }),
+  };
 }
 
 /** The JSON body of POST /api/ballots. */

@@ -15,9 +15,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { JsonRpcProvider } from "ethers";
-import { BALLOT_CAST_TOPIC, connectBallotBox, parseBallotCast } from "../../contracts/protocol";
-import { ballotLeafNative } from "../../contracts/protocol/node/ballotCodec";
-import { RpcClient } from "../../contracts/protocol/node/rpc";
+import { collectLogs, connectBallotBox, decodeBallotCast, EVENT_TOPICS } from "../../contracts/protocol";
+import { ballotLeafHex } from "../../contracts/protocol/node/ballotCodec";
+import { NodeRpcClient } from "../../contracts/protocol/node/rpc";
 import { startEmbeddedChain } from "../../node/embedded/chain";
 import type { EmbeddedChain } from "../../node/embedded/chain";
 import { ensureDeployed } from "../../node/embedded/deploy";
@@ -189,24 +189,14 @@ class LoadGenerator {
 
 /** Every BallotCast leaf on the chain and how often it appears, read in block pages through the endpoint. */
 async function leavesOnChain(rpcUrl: string, ballotBox: string, fromBlock: number): Promise<Map<string, number>> {
-  const rpc = new RpcClient(rpcUrl, 120_000);
+  const rpc = new NodeRpcClient(rpcUrl, 120_000);
   const counted = new Map<string, number>();
   try {
     const head = Number(await rpc.call<string>("eth_blockNumber", []));
-    for (let from = fromBlock; from <= head; from += 2_000) {
-      const logs = await rpc.call<{ topics: string[]; data: string }[]>("eth_getLogs", [
-        {
-          address: ballotBox,
-          topics: [BALLOT_CAST_TOPIC],
-          fromBlock: `0x${from.toString(16)}`,
-          toBlock: `0x${Math.min(head, from + 1_999).toString(16)}`,
-        },
-      ]);
-      for (const l of logs) {
-        const cast = parseBallotCast(l);
-        const leaf = ballotLeafNative(cast.pollId, cast.voter, cast.choices, cast.revision);
-        counted.set(leaf, (counted.get(leaf) ?? 0) + 1);
-      }
+    const logs = await collectLogs(rpc, { address: ballotBox, topics: [EVENT_TOPICS.BallotCast] }, fromBlock, head);
+    for (const l of logs) {
+      const leaf = ballotLeafHex(decodeBallotCast(l));
+      counted.set(leaf, (counted.get(leaf) ?? 0) + 1);
     }
   } finally {
     rpc.close();

@@ -8,6 +8,7 @@ import { FetchRequest, JsonRpcProvider, Network } from "ethers";
 import type { ContractTransactionResponse, TransactionReceipt, Wallet } from "ethers";
 import { connectBallotBox, parseDeployment } from "../../contracts/protocol";
 import type { BallotBox, Deployment } from "../../contracts/protocol";
+import { NodeRpcClient } from "../../contracts/protocol/node/rpc";
 import type { CliContext, KeyRole } from "./context";
 import { staffWallet } from "./context";
 import { CliError } from "./errors";
@@ -16,6 +17,8 @@ import type { RevertContext } from "./revert";
 
 export interface ChainConnection {
   provider: JsonRpcProvider;
+  /** Plain JSON-RPC for log scans and raw reads. */
+  rpc: NodeRpcClient;
   deployment: Deployment;
   ballotBox: BallotBox;
   close(): void;
@@ -61,18 +64,13 @@ export function createProvider(rpcUrl: string, chainId: number): JsonRpcProvider
 
 /** The chain id the node at `rpcUrl` answers, or CHAIN_UNAVAILABLE. */
 export async function fetchChainId(rpcUrl: string): Promise<number> {
+  const rpc = new NodeRpcClient(rpcUrl, 10_000);
   try {
-    const response = await fetch(rpcUrl, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-      signal: AbortSignal.timeout(10_000),
-    });
-    const body = (await response.json()) as { result?: unknown };
-    if (typeof body.result !== "string") throw new Error("no chain id in the answer");
-    return Number(BigInt(body.result));
+    return Number(BigInt(await rpc.call<string>("eth_chainId", [])));
   } catch (error) {
     throw new CliError("CHAIN_UNAVAILABLE", `cannot reach the chain at ${rpcUrl}: ${describeCause(error)}`);
+  } finally {
+    rpc.close();
   }
 }
 
@@ -86,8 +84,10 @@ export async function connectChain(ctx: CliContext): Promise<ChainConnection> {
     );
   }
   const provider = createProvider(ctx.rpcUrl, chainId);
+  const rpc = new NodeRpcClient(ctx.rpcUrl, 30_000);
   if ((await provider.getCode(deployment.ballotBox)) === "0x") {
     provider.destroy();
+    rpc.close();
     throw new CliError(
       "CHAIN_MISMATCH",
       `no ballot box at ${deployment.ballotBox} on ${ctx.rpcUrl}: ${deploymentPath(ctx)} is stale`,
@@ -95,9 +95,13 @@ export async function connectChain(ctx: CliContext): Promise<ChainConnection> {
   }
   return {
     provider,
+    rpc,
     deployment,
     ballotBox: connectBallotBox(deployment.ballotBox, provider),
-    close: () => provider.destroy(),
+    close: () => {
+      provider.destroy();
+      rpc.close();
+    },
   };
 }
 

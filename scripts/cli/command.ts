@@ -1,5 +1,6 @@
 /** Shared pieces of command definitions: context from the flags, number parsing, help examples. */
 import { InvalidArgumentError } from "commander";
+import { getAddress } from "ethers";
 import type { Command } from "commander";
 import { createContext } from "./context";
 import type { CliContext, GlobalOptions } from "./context";
@@ -17,6 +18,15 @@ export function integer(min: number, max: number = Number.MAX_SAFE_INTEGER) {
     }
     return Number(value);
   };
+}
+
+/** A commander argument parser for an address, answered checksummed. */
+export function address(value: string): string {
+  try {
+    return getAddress(value);
+  } catch {
+    throw new InvalidArgumentError(`"${value}" is not an address`);
+  }
 }
 
 export function examples(lines: string[]): string {

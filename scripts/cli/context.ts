@@ -45,11 +45,13 @@ export function createContext(io: CliIo, options: GlobalOptions): CliContext {
   if (!NETWORK_NAME.test(network)) {
     throw new CliError("USAGE", `network name "${network}" must be letters, digits, "-" or "_"`, 2);
   }
+  const rpcUrl = options.rpc ?? io.env.CHAIN_RPC_URL ?? DEFAULT_RPC_URL;
+  if (!/^https?:\/\//.test(rpcUrl)) throw new CliError("USAGE", `--rpc must be an http(s) URL, got "${rpcUrl}"`, 2);
   return {
     io,
     json: options.json === true,
     network,
-    rpcUrl: options.rpc ?? io.env.CHAIN_RPC_URL ?? DEFAULT_RPC_URL,
+    rpcUrl,
     apiUrl: (options.api ?? io.env.VECHE_API_URL ?? DEFAULT_API_URL).replace(/\/+$/, ""),
     dataDir: dataDirFrom(io.env, io.cwd),
     deploymentsDir: deploymentsDirFrom(io.env, io.cwd),

@@ -18,4 +18,10 @@ export class CliError extends Error {
   }
 }
 
+/** `audit` and `verify-receipt` keep an observer's exit codes: 0 verified, 1 a mismatch, 2 could not check. */
+export const EXIT_MISMATCH = 1;
+export const EXIT_CANNOT_CHECK = 2;
+
+export const cannotCheck = (code: string, message: string): CliError => new CliError(code, message, EXIT_CANNOT_CHECK);
+
 export const usageError = (message: string): CliError => new CliError("USAGE", message, EXIT_USAGE);

@@ -17,6 +17,8 @@ export interface CliIo {
   stdin?: NodeJS.ReadStream;
   /** Relative file paths resolve against this; default process.cwd(). */
   cwd: string;
+  /** Set by a command that ran but found something wrong (an audit mismatch): the exit code to end with. */
+  exitCode?: number;
 }
 
 /** Prints a command's result: JSON for automation, or its human text. */

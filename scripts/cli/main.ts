@@ -3,7 +3,7 @@
  * code — 0 done, 1 failed, 2 wrong command line — so tests and the demo seeding call it directly.
  */
 import { Command, CommanderError } from "commander";
-import { isPassThrough, registerPassThroughCommands, runPassThrough } from "./audit/command";
+import { registerAuditCommands } from "./audit/command";
 import { examples } from "./command";
 import { registerDeployCommand } from "./deploy/command";
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./errors";
@@ -14,8 +14,6 @@ import { registerResidentsCommands } from "./residents/command";
 import { registerRewardCommands } from "./rewards/command";
 
 export type CliStreams = Partial<CliIo>;
-
-const GLOBAL_VALUE_OPTIONS = new Set(["--network", "--rpc", "--api", "--keystore"]);
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command("veche")
@@ -42,33 +40,24 @@ export function buildProgram(io: CliIo): Command {
         "veche poll close 3 && veche poll finalize 3",
         'veche rewards add --cost 30 --stock 50 --title "Theatre ticket"',
         "veche keys create --out staff.keystore.json",
+        "veche audit --all",
       ]) +
         "\nThe staff key comes from --keystore, or VECHE_STAFF_KEY, or (on the embedded network) the data folder's\n" +
         "dev keys; the API's staff token from VECHE_STAFF_TOKEN or the data folder (VECHE_DATA_DIR, default .veche).\n" +
-        "Exit codes: 0 done, 1 failed, 2 wrong usage.\n",
+        "Exit codes: 0 done, 1 failed, 2 wrong usage; audit and verify-receipt: 0 verified, 1 mismatch, 2 could not check.\n",
     );
   registerResidentsCommands(program, io);
   registerPollCommands(program, io);
   registerRewardCommands(program, io);
   registerKeyCommands(program, io);
   registerDeployCommand(program, io);
-  registerPassThroughCommands(program);
+  registerAuditCommands(program, io);
   return program;
 }
 
 function version(): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require("../../package.json") as { version: string }).version;
-}
-
-/** The first word that is not a global option or its value: the command's name. */
-function commandName(argv: readonly string[]): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (GLOBAL_VALUE_OPTIONS.has(arg)) i++;
-    else if (!arg.startsWith("-")) return arg;
-  }
-  return undefined;
 }
 
 export async function runCli(argv: readonly string[], streams: CliStreams = {}): Promise<number> {
@@ -81,14 +70,8 @@ export async function runCli(argv: readonly string[], streams: CliStreams = {}):
   };
   const json = argv.includes("--json");
   try {
-    const name = commandName(argv);
-    if (name !== undefined && isPassThrough(name)) {
-      const rest = [...argv];
-      rest.splice(rest.indexOf(name), 1);
-      return await runPassThrough(name, rest, io);
-    }
     await buildProgram(io).parseAsync([...argv], { from: "user" });
-    return EXIT_OK;
+    return io.exitCode ?? EXIT_OK;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Commander has printed its message (or the help) already.

@@ -1,8 +1,12 @@
-/** A one-line progress bar on a terminal's stderr; silent when stderr is not a terminal. */
+/**
+ * The CLI's one progress bar: a line on a terminal's stderr, redrawn at most ten times a second and
+ * cleared when done; silent when stderr is not a terminal (never drawn into a pipe or a log).
+ */
 import type { Output } from "./io";
 
 export interface Progress {
-  update(done: number, total: number): void;
+  /** `detail` follows the bar: what is being done, or by default the count done. */
+  update(done: number, total: number, detail?: string): void;
   done(): void;
 }
 
@@ -13,18 +17,18 @@ export function progressBar(stream: Output, label: string): Progress {
   let last = 0;
   let shown = false;
   return {
-    update(done, total) {
+    update(done, total, detail = done.toLocaleString("en")) {
       const now = Date.now();
       if (now - last < 100 && done < total) return;
       last = now;
-      const ratio = total > 0 ? Math.min(1, done / total) : 0;
+      const ratio = total > 0 ? Math.min(1, done / total) : 1;
       const filled = Math.round(ratio * WIDTH);
-      const bar = "#".repeat(filled) + "-".repeat(WIDTH - filled);
-      stream.write(`\r${label} [${bar}] ${Math.floor(ratio * 100)}% ${done.toLocaleString("en")}`);
+      const bar = "#".repeat(filled) + ".".repeat(WIDTH - filled);
+      stream.write(`\r\x1b[2K${label} [${bar}] ${Math.floor(ratio * 100)}% ${detail}`);
       shown = true;
     },
     done() {
-      if (shown) stream.write("\n");
+      if (shown) stream.write("\r\x1b[2K");
       shown = false;
     },
   };

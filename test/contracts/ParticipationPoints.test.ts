@@ -47,7 +47,7 @@ describe("ParticipationPoints", function () {
     });
 
     it("has no function that moves points between residents", function () {
-      const names = BALLOT_BOX_ABI.filter((item) => item.type === "function").map((item) => item.name);
+      const names = BALLOT_BOX_ABI.filter((item) => item.type === "function").map((item) => item.name ?? "");
       expect(names).to.include("redeem");
       expect(names.filter((name) => /transfer|approve|allowance|send|move/i.test(name))).to.deep.equal([]);
     });

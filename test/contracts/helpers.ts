@@ -6,12 +6,17 @@ import { expect } from "chai";
 import { id as hashText } from "ethers";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { BallotBox } from "../../contracts/protocol/contract";
+import { POLL_STATES } from "../../contracts/protocol/pollState";
+import type { PollStateName } from "../../contracts/protocol/pollState";
 import type { Question } from "../../contracts/protocol/choices";
 
 export const WEEK = 7 * 24 * 3600;
 
-/** Poll state numbers, in the order of the contract's enum. */
-export const State = { Pending: 0, Active: 1, Closed: 2, Cancelled: 3, Finalized: 4 } as const;
+/** Poll state numbers, as the contract's enum and `state(pollId)` give them. */
+export const State = Object.fromEntries(POLL_STATES.map((name, index) => [name, index])) as Record<
+  PollStateName,
+  number
+>;
 
 export interface RawPollParams {
   contentHash: string;

@@ -3,21 +3,22 @@ import path from "node:path";
 import { expect } from "chai";
 import { JsonRpcProvider, NonceManager, Wallet, id as hashText } from "ethers";
 import type { HDNodeWallet } from "ethers";
-import { ballotLeaf, connectBallotBox, encodeChoices } from "../../contracts/protocol";
-import type { BallotBox } from "../../contracts/protocol";
 import {
-  auditExitCode,
-  checkPoll,
-  fetchPollHistory,
-  openSnapshot,
-  runAuditCommand,
-  runVerifyReceiptCommand,
-} from "../../scripts/audit";
-import type { AuditReport, BallotRecord, CommandIo } from "../../scripts/audit";
-import { ballotLeafNative, BallotSigners } from "../../scripts/audit/ballotHash";
-import { scanLogs } from "../../scripts/audit/logs";
-import type { RawLog } from "../../scripts/audit/logs";
-import { Rpc } from "../../scripts/audit/rpc";
+  ballotDomain,
+  ballotLeaf,
+  connectBallotBox,
+  encodeChoices,
+  RpcClient,
+  recountPoll,
+  scanLogs,
+  totalOptions,
+} from "../../contracts/protocol";
+import type { BallotBox, RawLog } from "../../contracts/protocol";
+import { BallotDigester, ballotLeafNative } from "../../contracts/protocol/node/ballotCodec";
+import { checkPoll, fetchPollHistory, openSnapshot } from "../../scripts/audit";
+import type { AuditReport, BallotRecord } from "../../scripts/audit";
+import { runCli } from "../../scripts/cli/main";
+import type { CliStreams } from "../../scripts/cli/main";
 import { createPoll, enrolVoter, signedBallot, startStack } from "../api/harness";
 import type { Stack } from "../api/harness";
 
@@ -26,7 +27,10 @@ const QUESTIONS = [
   { options: 2, maxChoices: 2 },
 ];
 
-function captureIo(): CommandIo & { out: () => string; err: () => string } {
+const runAuditCommand = (argv: string[], io: CliStreams) => runCli(["audit", ...argv], io);
+const runVerifyReceiptCommand = (argv: string[], io: CliStreams) => runCli(["verify-receipt", ...argv], io);
+
+function captureIo(): CliStreams & { out: () => string; err: () => string } {
   let out = "";
   let err = "";
   return {
@@ -110,12 +114,35 @@ describe("audit CLI", function () {
     await stack?.stop();
   });
 
-  it("encodes leaves and ballot digests by hand exactly as the protocol module and the contract do", async () => {
+  it("encodes leaves and ballot digests natively exactly as the protocol module and the contract do", async () => {
     const c = casts[0]!;
     expect(`0x${ballotLeafNative({ pollId: BigInt(pollId), ...c }).toString("hex")}`).to.equal(c.leaf);
-    const signers = new BallotSigners(stack.deployment.chainId, stack.deployment.ballotBox);
+    const digester = new BallotDigester(ballotDomain(stack.deployment.chainId, stack.deployment.ballotBox));
     const digest = await stack.staff.ballotDigest(pollId, c.choices, c.revision);
-    expect(`0x${signers.digest({ pollId: BigInt(pollId), ...c }).toString("hex")}`).to.equal(digest);
+    expect(`0x${digester.digest(BigInt(pollId), c.choices, c.revision).toString("hex")}`).to.equal(digest);
+  });
+
+  it("recounts with the protocol's recount (the explorer's and finalize's) to the contract's tallies and root", async () => {
+    const rpc = new RpcClient(stack.chain.rpcUrl);
+    const head = Number(await rpc.call<string>("eth_blockNumber", []));
+    const pages: number[] = [];
+    const recount = await recountPoll(
+      rpc,
+      {
+        ballotBox: stack.deployment.ballotBox,
+        pollId,
+        totalOptions: totalOptions(QUESTIONS),
+        fromBlock: stack.deployment.deployedBlock,
+        toBlock: head,
+        scan: { initialSpan: 2 },
+      },
+      (page) => pages.push(page.ballots),
+    );
+    const tallies = await stack.staff.tallies(pollId, { blockTag: head });
+    expect(recount.tallies).to.deep.equal([...tallies]);
+    expect(recount.root).to.equal(await stack.staff.ballotRoot(pollId, { blockTag: head }));
+    expect(recount).to.include({ ballots: casts.length, voters: 3 });
+    expect(pages.length).to.be.greaterThan(1);
   });
 
   it("audits a clean finalized poll as OK and exits 0", async () => {
@@ -153,11 +180,15 @@ describe("audit CLI", function () {
     expect(io.err()).to.contain("--poll");
     const missing = captureIo();
     expect(await runAuditCommand(args("--poll", "999", "--json"), missing)).to.equal(2);
-    expect((JSON.parse(missing.out()) as { error: { code: string } }).error.code).to.equal("POLL_NOT_FOUND");
+    expect((JSON.parse(missing.err()) as { error: { code: string } }).error.code).to.equal("POLL_NOT_FOUND");
+    const unreachable = captureIo();
+    const dead = ["--rpc", "http://127.0.0.1:9", "--ballot-box", stack.deployment.ballotBox, "--poll", "1", "--json"];
+    expect(await runAuditCommand(dead, unreachable)).to.equal(2);
+    expect((JSON.parse(unreachable.err()) as { error: { code: string } }).error.code).to.equal("CHAIN_UNREACHABLE");
   });
 
   it("reads logs in pages that adapt to how crowded the blocks are", async () => {
-    const rpc = new Rpc(stack.chain.rpcUrl);
+    const rpc = new RpcClient(stack.chain.rpcUrl);
     const head = Number(await rpc.call<string>("eth_blockNumber", []));
     const filter = { address: stack.deployment.ballotBox, topics: [] };
     const whole = await rpc.call<RawLog[]>("eth_getLogs", [
@@ -201,7 +232,7 @@ describe("audit CLI", function () {
       onChain.tallies[1] = onChain.tallies[1]! + 1n;
       const report = checkPoll(history, onChain);
       expect(codes(report)).to.deep.equal(["TALLY_MISMATCH"]);
-      expect(auditExitCode([report])).to.equal(1);
+      expect(report.ok).to.equal(false);
     });
 
     it("reports a dropped ballot event", async () => {
@@ -214,7 +245,7 @@ describe("audit CLI", function () {
         "ROOT_MISMATCH",
         "FINAL_ROOT_MISMATCH",
       ]);
-      expect(auditExitCode([report])).to.equal(1);
+      expect(report.ok).to.equal(false);
     });
 
     it("reports altered choices", async () => {
@@ -224,7 +255,7 @@ describe("audit CLI", function () {
       const report = checkPoll(history, onChain);
       expect(codes(report)).to.include.members(["SIGNER_MISMATCH", "TALLY_MISMATCH", "ROOT_MISMATCH"]);
       expect(report.findings.find((f) => f.code === "SIGNER_MISMATCH")?.leafIndex).to.equal(0);
-      expect(auditExitCode([report])).to.equal(1);
+      expect(report.ok).to.equal(false);
     });
 
     it("reports a ballot signed by a key that was no longer active", async () => {
@@ -248,7 +279,7 @@ describe("audit CLI", function () {
       expect(codes(report)).to.include("KEY_NOT_ACTIVE");
       expect(codes(report)).to.not.include("SIGNER_MISMATCH");
       expect(report.findings.find((f) => f.code === "KEY_NOT_ACTIVE")?.leafIndex).to.equal(5);
-      expect(auditExitCode([report])).to.equal(1);
+      expect(report.ok).to.equal(false);
     });
 
     it("reports a resident number that does not match the registry, and a district out of scope", async () => {
@@ -322,7 +353,10 @@ describe("audit CLI", function () {
       const io = captureIo();
       const bad = writeReceipt({ ...receiptOf(casts[0]!), leaf: "0x1234" });
       expect(await runVerifyReceiptCommand([...rpc(), bad], io)).to.equal(2);
-      expect(io.err()).to.contain("RECEIPT_INVALID");
+      expect(io.err()).to.contain('"leaf"');
+      const json = captureIo();
+      expect(await runVerifyReceiptCommand([...rpc(), "--json", bad], json)).to.equal(2);
+      expect((JSON.parse(json.err()) as { error: { code: string } }).error.code).to.equal("RECEIPT_INVALID");
     });
   });
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { route } from "../http/route";
 import type { RouteSpec } from "../http/route";
+import type { Deployment, FullReceipt } from "../../../contracts/protocol";
 import type { OutboxBallot } from "./store";
 import type { BallotService } from "./service";
 import type { MinedNotifier } from "./notifier";
@@ -21,7 +22,24 @@ const ballotQuery = z.strictObject({
   wait: z.coerce.number().int().min(0).max(30).optional().describe("Seconds to wait for the receipt before answering"),
 });
 
-export function ballotView(b: OutboxBallot) {
+/** The receipt of a mined ballot, in the protocol's receipt format (contracts/protocol/receipt). */
+function receiptOf(b: OutboxBallot, deployment: Deployment): FullReceipt | null {
+  if (b.status !== "mined" || b.leafIndex === null || b.txHash === null || b.block === null) return null;
+  return {
+    pollId: b.pollId,
+    leafIndex: b.leafIndex,
+    leaf: b.id,
+    txHash: b.txHash,
+    block: b.block,
+    ballotBox: deployment.ballotBox,
+    chainId: deployment.chainId,
+    voter: b.voter,
+    choices: b.choices.toString(),
+    revision: b.revision,
+  };
+}
+
+export function ballotView(b: OutboxBallot, deployment: Deployment) {
   return {
     ballotId: b.id,
     status: b.status,
@@ -31,14 +49,11 @@ export function ballotView(b: OutboxBallot) {
     revision: b.revision,
     errorCode: b.errorCode,
     acceptedAt: new Date(b.acceptedAt).toISOString(),
-    receipt:
-      b.status === "mined"
-        ? { pollId: b.pollId, leafIndex: b.leafIndex, leaf: b.id, txHash: b.txHash, block: b.block }
-        : null,
+    receipt: receiptOf(b, deployment),
   };
 }
 
-export function ballotRoutes(service: BallotService, notifier: MinedNotifier): RouteSpec[] {
+export function ballotRoutes(service: BallotService, notifier: MinedNotifier, deployment: Deployment): RouteSpec[] {
   return [
     route({
       method: "post",
@@ -81,10 +96,10 @@ export function ballotRoutes(service: BallotService, notifier: MinedNotifier): R
         const id = params.ballotId.toLowerCase();
         const ballot = service.get(id);
         if (ballot.status === "mined" || !query.wait || ballot.status === "failed" || ballot.status === "superseded") {
-          return { body: ballotView(ballot) };
+          return { body: ballotView(ballot, deployment) };
         }
         await notifier.wait(id, query.wait * 1000);
-        return { body: ballotView(service.get(id)) };
+        return { body: ballotView(service.get(id), deployment) };
       },
     }),
   ];

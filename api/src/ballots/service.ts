@@ -8,7 +8,7 @@ import type { Chain } from "../chain/chain";
 import { AppError, badRequest, conflict, forbidden, notFound } from "../errors";
 import { ChainState } from "../indexer/chainState";
 import type { Metrics } from "../metrics";
-import { BallotDigester, ballotLeafNative, recoverAddress } from "../../../contracts/protocol/node/ballotCodec";
+import { BallotDigester, ballotLeafHex, recoverAddress } from "../../../contracts/protocol/node/ballotCodec";
 import type { ActionLimiter } from "../limits/limiter";
 import type { NewBallot, OutboxBallot, OutboxStore } from "./store";
 
@@ -68,7 +68,7 @@ export class BallotService {
 
   private async check(ballot: SignedBallot, address: string | undefined): Promise<Accepted> {
     const voter = this.signer(ballot);
-    const id = ballotLeafNative(ballot.pollId, voter, ballot.choices, ballot.revision);
+    const id = ballotLeafHex({ ...ballot, voter });
     const existing = this.outbox.get(id);
     // A failed ballot sent again is checked afresh: if the contract would count it now, it is retried.
     if (existing && existing.status !== "failed") return { ballotId: id, status: existing.status, duplicate: true };

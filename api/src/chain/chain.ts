@@ -9,12 +9,12 @@ import { ballotDomain, connectBallotBox, parseDeployment } from "../../../contra
 import type { BallotBox, Deployment } from "../../../contracts/protocol";
 import type { TypedDataDomain } from "ethers";
 import type { Config } from "../config";
-import { RpcClient } from "../../../contracts/protocol/node/rpc";
+import { NodeRpcClient } from "../../../contracts/protocol/node/rpc";
 
 export interface Chain {
   provider: JsonRpcProvider;
   /** Lean client for the hot paths. */
-  rpc: RpcClient;
+  rpc: NodeRpcClient;
   deployment: Deployment;
   ballotBox: BallotBox;
   domain: TypedDataDomain;
@@ -47,7 +47,7 @@ export function connectChain(config: Config): Chain {
   const wallet = (key: string) => new Wallet(key, provider);
   return {
     provider,
-    rpc: new RpcClient(config.rpcUrl),
+    rpc: new NodeRpcClient(config.rpcUrl),
     deployment,
     ballotBox: connectBallotBox(deployment.ballotBox, provider),
     domain: ballotDomain(deployment.chainId, deployment.ballotBox),

@@ -3,11 +3,11 @@
  * polls, and each resident's last counted revision. Loaded from the index at start, kept current by
  * the follower, and filled from the contract directly for a key or poll the index has not reached yet.
  */
+import { pollStateAt, pollStateName } from "../../../contracts/protocol";
+import type { PollStateName } from "../../../contracts/protocol";
 import type { Chain } from "../chain/chain";
 import type { IndexedBatch, FollowerListener } from "./follower";
 import type { IndexerStore, PollRow, VoterRow } from "./store";
-
-export type PollStatus = "Pending" | "Active" | "Closed" | "Cancelled" | "Finalized";
 
 export class ChainState implements FollowerListener {
   private voters = new Map<string, VoterRow>();
@@ -100,12 +100,10 @@ export class ChainState implements FollowerListener {
     return this.revisions.get(revisionKey(pollId, resident)) ?? 0;
   }
 
-  static statusAt(poll: PollRow, nowSeconds: number): PollStatus {
-    if (poll.status === "cancelled") return "Cancelled";
-    if (poll.status === "finalized") return "Finalized";
-    if (nowSeconds < poll.start) return "Pending";
-    if (nowSeconds < poll.end) return "Active";
-    return "Closed";
+  /** The poll's state at `nowSeconds` by the contract's rule (contracts/protocol/pollState). */
+  static statusAt(poll: PollRow, nowSeconds: number): PollStateName {
+    const schedule = { ...poll, cancelled: poll.status === "cancelled", finalized: poll.status === "finalized" };
+    return pollStateAt(schedule, nowSeconds);
   }
 
   private reloadPolls(): void {
@@ -116,7 +114,7 @@ export class ChainState implements FollowerListener {
     const count = await this.chain.ballotBox.pollCount();
     if (pollId < 1 || BigInt(pollId) > count) return null;
     const p = await this.chain.ballotBox.poll(pollId);
-    const state = Number(p.state);
+    const state = pollStateName(p.state);
     return {
       pollId,
       contentHash: p.contentHash,
@@ -128,7 +126,7 @@ export class ChainState implements FollowerListener {
       districts: [],
       revote: p.revote,
       points: Number(p.points),
-      status: state === 3 ? "cancelled" : state === 4 ? "finalized" : "scheduled",
+      status: state === "Cancelled" ? "cancelled" : state === "Finalized" ? "finalized" : "scheduled",
       finalRoot: null,
       finalTallies: null,
       outcome: null,

@@ -6,10 +6,10 @@
 import type { Logger } from "pino";
 import type { Chain } from "../chain/chain";
 import type { Db } from "../store/database";
-import type { EventFragment } from "ethers";
-import { ballotBoxInterface } from "../../../contracts/protocol";
+import { collectLogs, EVENT_TOPICS, hex } from "../../../contracts/protocol";
+import type { RawLog } from "../../../contracts/protocol";
 import { decodeLog } from "./events";
-import type { ChainEvent, RawLog } from "./events";
+import type { ChainEvent } from "./events";
 import { IndexerStore } from "./store";
 import type { Cursor } from "./store";
 
@@ -175,23 +175,9 @@ export class ChainFollower {
 
   /** Registry, poll and reward events in a block range, fetched in pages. */
   private async nonBallotEvents(from: number, to: number): Promise<ChainEvent[]> {
-    const events: ChainEvent[] = [];
-    const page = 10_000;
-    for (let start = from; start <= to; start += page) {
-      const logs = await this.chain.rpc.call<RawLog[]>("eth_getLogs", [
-        {
-          address: this.chain.deployment.ballotBox,
-          fromBlock: hex(start),
-          toBlock: hex(Math.min(to, start + page - 1)),
-          topics: [NON_BALLOT_TOPICS],
-        },
-      ]);
-      for (const log of logs) {
-        const event = decodeLog(log);
-        if (event && event.kind !== "ballot") events.push(event);
-      }
-    }
-    return events;
+    const filter = { address: this.chain.deployment.ballotBox, topics: [NON_BALLOT_TOPICS] };
+    const logs = await collectLogs(this.chain.rpc, filter, from, to, { initialSpan: 10_000 });
+    return logs.map(decodeLog).filter((e): e is ChainEvent => e !== null && e.kind !== "ballot");
   }
 
   /** Hash and time of every block that has events, plus the range's last block. */
@@ -210,10 +196,6 @@ export class ChainFollower {
   }
 }
 
-const NON_BALLOT_TOPICS = ballotBoxInterface.fragments
-  .filter((f): f is EventFragment => f.type === "event" && (f as EventFragment).name !== "BallotCast")
-  .map((f) => f.topicHash);
-
-function hex(n: number): string {
-  return `0x${n.toString(16)}`;
-}
+const NON_BALLOT_TOPICS = Object.entries(EVENT_TOPICS)
+  .filter(([name]) => name !== "BallotCast")
+  .map(([, topic]) => topic);

@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { POLL_STATES } from "../../../contracts/protocol";
 import { route } from "../http/route";
 import type { RouteSpec } from "../http/route";
 import type { PollService } from "./service";
 
 const pollParams = z.strictObject({ pollId: z.coerce.number().int().min(1).max(0xffffffff) });
 const listQuery = z.strictObject({
-  state: z.enum(["Pending", "Active", "Closed", "Cancelled", "Finalized"]).optional(),
+  state: z.enum(POLL_STATES).optional(),
 });
 
 export function pollRoutes(polls: PollService): RouteSpec[] {

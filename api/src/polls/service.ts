@@ -1,17 +1,16 @@
 /** Polls as residents and observers see them: on-chain shape, text from the chain, live tallies. */
 import { decodePollContent, decodePollOutcome } from "../../../contracts/protocol";
-import type { PollOutcome } from "../../../contracts/protocol";
+import type { PollOutcome, PollStateName } from "../../../contracts/protocol";
 import type { Chain } from "../chain/chain";
 import { notFound } from "../errors";
 import { ChainState } from "../indexer/chainState";
-import type { PollStatus } from "../indexer/chainState";
 import type { PollTrees } from "../indexer/pollTrees";
 import type { PollRow } from "../indexer/store";
 import type { Eligible, EligibilityCounter } from "./eligibility";
 
 export interface PollSummary {
   pollId: number;
-  state: PollStatus;
+  state: PollStateName;
   start: string;
   end: string;
   cityWide: boolean;
@@ -40,7 +39,7 @@ export class PollService {
     private readonly nowSeconds: () => number = () => Math.floor(Date.now() / 1000),
   ) {}
 
-  async list(filter?: { state?: PollStatus; district?: number }): Promise<PollSummary[]> {
+  async list(filter?: { state?: PollStateName; district?: number }): Promise<PollSummary[]> {
     const rows = this.state
       .allPolls()
       .filter((p) => filter?.district === undefined || p.cityWide || p.districts.includes(filter.district))

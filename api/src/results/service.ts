@@ -5,7 +5,7 @@
  */
 import { hexlify } from "ethers";
 import { verifyBallotProof } from "../../../contracts/protocol";
-import type { BallotProof } from "../../../contracts/protocol";
+import type { BallotProof, BallotReceipt } from "../../../contracts/protocol";
 import type { Chain } from "../chain/chain";
 import { notFound } from "../errors";
 import { ChainState } from "../indexer/chainState";
@@ -14,15 +14,8 @@ import { keccak256Native as nativeKeccak } from "../../../contracts/protocol/nod
 import type { PollIndex, PollTrees } from "../indexer/pollTrees";
 import type { PollRow } from "../indexer/store";
 
-export interface ReceiptInput {
-  pollId: number;
-  leafIndex: number;
-  leaf: string;
-  txHash: string;
-  block: number;
-  ballotBox: string;
-  chainId: number;
-}
+/** What a receipt check needs: the proof's part of a receipt (its ballot fields are not needed). */
+export type ReceiptInput = Omit<BallotReceipt, "voter" | "choices" | "revision">;
 
 export type ProofAnswer = BallotProof & {
   leaf: string;

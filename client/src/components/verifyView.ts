@@ -7,7 +7,7 @@ import { chainConfig } from "../api";
 import { el, mount } from "../dom";
 import { formatNumber, t } from "../i18n";
 import { verifyReceipt } from "../receipt";
-import type { Receipt } from "../receipt";
+import type { FullReceipt } from "../../../contracts/protocol/receipt";
 import { errorNotice, notice, shortHex } from "./ui";
 
 export interface VerifyContext {
@@ -17,7 +17,7 @@ export interface VerifyContext {
   receiptOf?: (revision: number) => string | null;
 }
 
-function technical(receipt: Receipt, outcome: { root: string; block: number; ballots: number }): HTMLElement {
+function technical(receipt: FullReceipt, outcome: { root: string; block: number; ballots: number }): HTMLElement {
   return el(
     "details",
     { class: "tech" },
@@ -36,7 +36,11 @@ function technical(receipt: Receipt, outcome: { root: string; block: number; bal
   );
 }
 
-export async function showVerification(target: HTMLElement, receipt: Receipt, context: VerifyContext): Promise<void> {
+export async function showVerification(
+  target: HTMLElement,
+  receipt: FullReceipt,
+  context: VerifyContext,
+): Promise<void> {
   mount(target, el("p", { role: "status", class: "muted" }, t("verify.checking")));
   try {
     const outcome = await verifyReceipt(receipt, await chainConfig());

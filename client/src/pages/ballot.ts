@@ -3,12 +3,12 @@
  * words; "check my vote", which verifies it against the ledger and says whether it still counts; the
  * download; and the raw receipt under "Technical details". Receipts are kept on this device.
  */
-import { api, chainConfig } from "../api";
+import { api } from "../api";
 import { el, mount } from "../dom";
 import { failureReason, formatNumber, t } from "../i18n";
 import type { MessageKey } from "../messages/en";
-import { downloadReceipt, receiptFromBallot } from "../receipt";
-import type { Receipt } from "../receipt";
+import { downloadReceipt } from "../receipt";
+import type { FullReceipt } from "../../../contracts/protocol/receipt";
 import { listReceipts, saveReceipt } from "../receipts";
 import type { Cleanup } from "../router";
 import type { BallotState, PollDetail } from "../types";
@@ -19,7 +19,7 @@ import { requireSession } from "./session";
 
 const POLL_MS = 1000;
 
-function technical(receipt: Receipt): HTMLElement {
+function technical(receipt: FullReceipt): HTMLElement {
   const row = (key: MessageKey, value: Node | string) => [el("dt", {}, t(key)), el("dd", {}, value)];
   return el(
     "details",
@@ -51,7 +51,7 @@ function receiptLink(residentId: string, pollId: number) {
   };
 }
 
-export function receiptView(receipt: Receipt, poll: PollDetail, residentId: string): HTMLElement {
+export function receiptView(receipt: FullReceipt, poll: PollDetail, residentId: string): HTMLElement {
   const output = el("div", { class: "verify-output" });
   const download = el("button", { type: "button" }, t("receipt.download"));
   const check = el("button", { type: "button", class: "primary" }, t("receipt.checkMine"));
@@ -112,7 +112,7 @@ export function ballotPage(main: HTMLElement, params: Record<string, string>): C
       }
       if (b.status === "superseded" && !b.receipt) return mount(body, notice("info", t("ballot.superseded")));
       if (b.receipt) {
-        const receipt = receiptFromBallot(b, b.receipt, await chainConfig());
+        const receipt = b.receipt;
         saveReceipt(s.residentId, receipt);
         poll ??= await api<PollDetail>("GET", `/api/polls/${b.pollId}`);
         return mount(body, receiptView(receipt, poll, s.residentId));

@@ -6,7 +6,7 @@ import { api } from "../api";
 import { el } from "../dom";
 import { t } from "../i18n";
 import type { MessageKey } from "../messages/en";
-import type { Receipt } from "../receipt";
+import type { FullReceipt } from "../../../contracts/protocol/receipt";
 import { listReceipts } from "../receipts";
 import type { MyPoll } from "../types";
 import { errorNotice, heading, loading, pollTitle } from "../components/ui";
@@ -30,9 +30,9 @@ function myStanding(p: MyPoll): string {
   return p.state === "Active" ? t("me.notVoted") : t("me.didNotVote");
 }
 
-function receiptsSection(receipts: Receipt[], polls: MyPoll[]): HTMLElement | null {
+function receiptsSection(receipts: FullReceipt[], polls: MyPoll[]): HTMLElement | null {
   if (receipts.length === 0) return null;
-  const byPoll = new Map<number, Receipt[]>();
+  const byPoll = new Map<number, FullReceipt[]>();
   for (const r of receipts) byPoll.set(r.pollId, [...(byPoll.get(r.pollId) ?? []), r]);
   const groups = [...byPoll.entries()].map(([pollId, list]) => {
     const poll = polls.find((p) => p.pollId === pollId);

@@ -1,7 +1,7 @@
 /** "Check a receipt": anyone pastes or uploads a receipt and the browser checks it against the chain. */
 import { el } from "../dom";
 import { t } from "../i18n";
-import { parseReceipt, ReceiptFormatError } from "../receipt";
+import { parseFullReceipt, ReceiptFormatError } from "../../../contracts/protocol/receipt";
 import { showVerification } from "../components/verifyView";
 import { field, heading, notice } from "../components/ui";
 
@@ -23,7 +23,7 @@ export function receiptCheckPage(main: HTMLElement): void {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     try {
-      void showVerification(output, parseReceipt(text.value), { mine: false });
+      void showVerification(output, parseFullReceipt(text.value), { mine: false });
     } catch (error) {
       const bad = error instanceof ReceiptFormatError ? error.field : "(json)";
       output.replaceChildren(notice("error", t("receipt.invalid", { field: bad })));

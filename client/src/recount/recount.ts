@@ -1,13 +1,12 @@
 /**
- * A poll's recount from the chain alone: its BallotCast logs fetched page by page from the node,
- * counted with the protocol's PollCount and rebuilt into the ballot tree, then set beside the
- * contract's own tallies and root read at the same block.
+ * A poll's recount from the chain alone, in the browser: the protocol's recountPoll reads its
+ * BallotCast logs page by page from the node and rebuilds tallies and tree, which are then set beside
+ * the contract's own tallies and root read at the same block.
  */
-import { JsonRpcProvider, toBeHex, zeroPadValue } from "ethers";
-import { ballotLeaf } from "../../../contracts/protocol/ballot";
-import { BALLOT_CAST_TOPIC, connectBallotBox, parseBallotCast } from "../../../contracts/protocol/contract";
-import { PollCount } from "../../../contracts/protocol/tally";
-import { buildBallotTree, treeRoot } from "../../../contracts/protocol/tree";
+import { JsonRpcProvider } from "ethers";
+import { connectBallotBox } from "../../../contracts/protocol/contract";
+import { recountPoll as recountFromLogs, RecountGapError } from "../../../contracts/protocol/recount";
+import { RpcClient } from "../../../contracts/protocol/rpc";
 
 export interface RecountRequest {
   rpcUrl: string;
@@ -15,7 +14,7 @@ export interface RecountRequest {
   ballotBox: string;
   deployedBlock: number;
   pollId: number;
-  /** Blocks per eth_getLogs call; halved when the node refuses a range. */
+  /** Blocks in the first eth_getLogs page; pages adapt to the node from there. */
   pageBlocks?: number;
 }
 
@@ -43,16 +42,12 @@ export class RecountError extends Error {
   }
 }
 
-interface RawLog {
-  topics: string[];
-  data: string;
-}
-
 export async function recountPoll(
   request: RecountRequest,
   onProgress: (progress: RecountProgress) => void = () => undefined,
 ): Promise<RecountResult> {
   const provider = new JsonRpcProvider(request.rpcUrl, request.chainId, { staticNetwork: true, batchMaxCount: 1 });
+  const rpc = new RpcClient(request.rpcUrl, 60_000);
   try {
     const box = connectBallotBox(request.ballotBox, provider);
     const head = await provider.getBlockNumber();
@@ -62,60 +57,35 @@ export async function recountPoll(
       box.ballotRoot(request.pollId, { blockTag: head }),
     ]);
     const totalOptions = view.questions.reduce((sum, q) => sum + Number(q.options), 0);
-    const count = new PollCount(totalOptions);
-    const leaves: string[] = [];
-    const pollTopic = zeroPadValue(toBeHex(request.pollId), 32);
-    let page = request.pageBlocks ?? 50_000;
-    for (let from = request.deployedBlock; from <= head;) {
-      const to = Math.min(head, from + page - 1);
-      let logs: RawLog[];
-      try {
-        logs = (await provider.send("eth_getLogs", [
-          {
-            address: request.ballotBox,
-            fromBlock: toBeHex(from),
-            toBlock: toBeHex(to),
-            topics: [BALLOT_CAST_TOPIC, pollTopic],
-          },
-        ])) as RawLog[];
-      } catch (error) {
-        if (page > 1) {
-          page = Math.max(1, Math.floor(page / 2));
-          continue;
-        }
-        throw new RecountError("RPC_FAILED", error instanceof Error ? error.message : String(error));
-      }
-      for (const log of logs) {
-        const ballot = parseBallotCast(log);
-        if (ballot.leafIndex !== leaves.length) {
-          throw new RecountError("LOG_GAP", `expected leaf ${leaves.length}, the chain's log has ${ballot.leafIndex}`);
-        }
-        count.add(ballot);
-        leaves.push(
-          ballotLeaf({
-            pollId: ballot.pollId,
-            voter: ballot.voter,
-            choices: ballot.choices,
-            revision: ballot.revision,
-          }),
-        );
-      }
-      onProgress({ phase: "logs", fromBlock: from, toBlock: to, head, ballots: leaves.length });
-      from = to + 1;
-    }
-    onProgress({ phase: "tree", ballots: leaves.length });
-    const root = treeRoot(buildBallotTree(leaves));
-    const tallies = count.tallies().map(String);
+    const recount = await recountFromLogs(
+      rpc,
+      {
+        ballotBox: request.ballotBox,
+        pollId: request.pollId,
+        totalOptions,
+        fromBlock: request.deployedBlock,
+        toBlock: head,
+        scan: { initialSpan: request.pageBlocks ?? 50_000 },
+      },
+      (page) => {
+        onProgress({ phase: "logs", fromBlock: page.from, toBlock: page.to, head, ballots: page.ballots });
+        if (page.to === head) onProgress({ phase: "tree", ballots: page.ballots });
+      },
+    ).catch((error: unknown) => {
+      if (error instanceof RecountGapError) throw new RecountError("LOG_GAP", error.message);
+      throw new RecountError("RPC_FAILED", error instanceof Error ? error.message : String(error));
+    });
+    const tallies = recount.tallies.map(String);
     const chain = { ballots: Number(view.ballots), tallies: chainTallies.map(String), root: chainRoot };
     return {
       block: head,
-      ballots: leaves.length,
+      ballots: recount.ballots,
       tallies,
-      root,
+      root: recount.root,
       chain,
-      ballotsMatch: chain.ballots === leaves.length,
+      ballotsMatch: chain.ballots === recount.ballots,
       talliesMatch: tallies.length === chain.tallies.length && tallies.every((v, i) => v === chain.tallies[i]),
-      rootMatch: root.toLowerCase() === chainRoot.toLowerCase(),
+      rootMatch: recount.root.toLowerCase() === chainRoot.toLowerCase(),
     };
   } finally {
     provider.destroy();

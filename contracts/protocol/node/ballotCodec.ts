@@ -1,7 +1,8 @@
 /**
- * Ballot encodings on the native hash and curve, for the hot paths (the API's intake and relaying, the
- * load generator): EIP-712 ballot digests, leaves, castBallot calldata and signed relay transactions,
- * without ethers' generic encoders. Checked byte for byte against ethers in test/contracts/protocol.
+ * Ballot encodings on the native hash and curve, for the hot paths (the API's intake, relaying and
+ * indexer, the audit of large polls, the load generator): EIP-712 ballot digests, signer recovery,
+ * leaves, castBallot calldata and signed relay transactions, without ethers' generic encoders. The fast
+ * path beside ../ballot.ts, checked byte for byte against it in test/contracts/protocol.
  */
 import { TypedDataEncoder, encodeRlp, toBeArray } from "ethers";
 import type { TypedDataDomain } from "ethers";
@@ -14,13 +15,34 @@ import {
 
 export { keccak256, signDigest };
 
+/** A 65-byte r‖s‖v signature (v 27 or 28, as the contract takes it) over a 32-byte digest. */
+export function signatureOf(digest: Buffer, privateKey: Buffer): Buffer {
+  const { r, s, yParity } = signDigest(digest, privateKey);
+  return Buffer.from(`${r.slice(2)}${s.slice(2)}${(27 + yParity).toString(16)}`, "hex");
+}
+
 const BALLOT_TYPEHASH = keccak256(Buffer.from("Ballot(uint256 pollId,uint256 choices,uint256 revision)"));
 
 function word(value: bigint): Buffer {
-  return Buffer.from(value.toString(16).padStart(64, "0"), "hex");
+  return Buffer.from(uintWord(value), "hex");
 }
 
-/** EIP-712 digests of ballots for one domain, without ethers' generic encoder. */
+/** A uint256 as the 64 hex digits of its ABI word. */
+export function uintWord(value: bigint): string {
+  if (value < 0n || value >= 1n << 256n) throw new RangeError(`${value} does not fit in uint256`);
+  return value.toString(16).padStart(64, "0");
+}
+
+/** An address (any case) as the 64 hex digits of its ABI word. */
+export function addressWord(address: string): string {
+  if (!/^0x[0-9a-fA-F]{40}$/.test(address)) throw new TypeError(`not an address: ${address}`);
+  return address.slice(2).toLowerCase().padStart(64, "0");
+}
+
+/**
+ * EIP-712 digests of ballots for one domain, without ethers' generic encoder. The `…FromWords` forms
+ * take ABI words as hex, as an audit has them from the logs, to skip converting through bigints.
+ */
 export class BallotDigester {
   private readonly prefix: Buffer;
 
@@ -32,8 +54,25 @@ export class BallotDigester {
   }
 
   digest(pollId: bigint, choices: bigint, revision: bigint): Buffer {
-    const structHash = keccak256(Buffer.concat([BALLOT_TYPEHASH, word(pollId), word(choices), word(revision)]));
-    return keccak256(Buffer.concat([this.prefix, structHash]));
+    return this.digestFromWords(uintWord(pollId), uintWord(choices), uintWord(revision));
+  }
+
+  digestFromWords(pollIdWord: string, choicesWord: string, revisionWord: string): Buffer {
+    const struct = Buffer.allocUnsafe(128);
+    BALLOT_TYPEHASH.copy(struct);
+    struct.write(pollIdWord, 32, "hex");
+    struct.write(choicesWord, 64, "hex");
+    struct.write(revisionWord, 96, "hex");
+    return keccak256(Buffer.concat([this.prefix, keccak256(struct)], 66));
+  }
+
+  /** The lower-case address that signed the ballot, or null where the contract would refuse the signature. */
+  signer(ballot: { pollId: bigint; choices: bigint; revision: bigint; signature: string }): string | null {
+    if (!/^0x[0-9a-fA-F]{130}$/.test(ballot.signature)) return null;
+    return recoverLowerCase(
+      this.digest(ballot.pollId, ballot.choices, ballot.revision),
+      Buffer.from(ballot.signature.slice(2), "hex"),
+    );
   }
 }
 
@@ -43,11 +82,39 @@ export function recoverAddress(digest: Buffer, signature: Buffer): string | null
   return signer === null ? null : checksumAddress(signer);
 }
 
-/** keccak256(abi.encode(pollId, voter, choices, revision)): the ballot's leaf, as the contract makes it. */
-export function ballotLeafNative(pollId: bigint, voter: string, choices: bigint, revision: bigint): string {
-  const address = Buffer.alloc(32);
-  Buffer.from(voter.slice(2), "hex").copy(address, 12);
-  return `0x${keccak256(Buffer.concat([word(pollId), address, word(choices), word(revision)])).toString("hex")}`;
+/** One 128-byte preimage, reused: keccak256 copies what it absorbs, so nothing keeps a reference. */
+const preimage = Buffer.alloc(128);
+
+/** keccak256(abi.encode(pollId, voter, choices, revision)) from the four ABI words in hex. */
+export function leafFromWords(
+  pollIdWord: string,
+  voterWord: string,
+  choicesWord: string,
+  revisionWord: string,
+): Buffer {
+  preimage.write(pollIdWord, 0, "hex");
+  preimage.write(voterWord, 32, "hex");
+  preimage.write(choicesWord, 64, "hex");
+  preimage.write(revisionWord, 96, "hex");
+  return keccak256(preimage);
+}
+
+/**
+ * The ballot's leaf as the contract appends it: a 32-byte Buffer from the native hash's shared slabs
+ * (never write to it). `ballotLeaf` in ../ballot.ts is the plain form.
+ */
+export function ballotLeafNative(ballot: { pollId: bigint; voter: string; choices: bigint; revision: bigint }): Buffer {
+  return leafFromWords(
+    uintWord(ballot.pollId),
+    addressWord(ballot.voter),
+    uintWord(ballot.choices),
+    uintWord(ballot.revision),
+  );
+}
+
+/** The leaf as 0x hex, as receipts and the API's answers carry it. */
+export function ballotLeafHex(ballot: { pollId: bigint; voter: string; choices: bigint; revision: bigint }): string {
+  return `0x${ballotLeafNative(ballot).toString("hex")}`;
 }
 
 const CAST_BALLOT_SELECTOR = Buffer.from(

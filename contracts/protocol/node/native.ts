@@ -96,3 +96,11 @@ export function signDigest(digest: Buffer, privateKey: Buffer): { r: string; s: 
     yParity: recid as 0 | 1,
   };
 }
+
+/** The lower-case address of a private key. */
+export function addressOf(privateKey: Buffer): string {
+  const publicKey = secp256k1.publicKeyCreate(privateKey, false);
+  return `0x${keccak256Native(Buffer.from(publicKey.subarray(1)))
+    .subarray(12)
+    .toString("hex")}`;
+}

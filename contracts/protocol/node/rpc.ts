@@ -1,79 +1,36 @@
 /**
- * A lean JSON-RPC client for the hot paths (broadcasting ballots, reading logs): one keep-alive
- * connection pool and JSON.parse, where ethers' provider spent most of its time decoding UTF-8 in JS.
+ * The protocol's JSON-RPC client over Node's own HTTP with one keep-alive connection pool, for the hot
+ * paths (broadcasting ballots, reading logs, the embedded chain's front): fetch and ethers' provider
+ * spent much of their time per request in JS, this spends it in JSON.parse.
  */
 import http from "node:http";
 import https from "node:https";
+import { RpcClient, RpcError, RpcUnreachableError } from "../rpc";
 
-export class RpcError extends Error {
-  constructor(
-    message: string,
-    readonly code: number | undefined,
-    readonly data: unknown,
-  ) {
-    super(message);
-    this.name = "RpcError";
-  }
-}
+export { RpcError, RpcUnreachableError };
 
-interface RpcResponse {
-  id: number;
-  result?: unknown;
-  error?: { code: number; message: string; data?: unknown };
-}
-
-export class RpcClient {
+export class NodeRpcClient extends RpcClient {
   private readonly agent: http.Agent;
-  private readonly url: URL;
-  private nextId = 1;
+  private readonly target: URL;
 
-  constructor(
-    url: string,
-    private readonly timeoutMs = 15_000,
-  ) {
-    this.url = new URL(url);
+  constructor(url: string, timeoutMs = 15_000) {
+    super(url, timeoutMs);
+    this.target = new URL(url);
     this.agent =
-      this.url.protocol === "https:"
+      this.target.protocol === "https:"
         ? new https.Agent({ keepAlive: true, maxSockets: 16 })
         : new http.Agent({ keepAlive: true, maxSockets: 16 });
   }
 
-  async call<T>(method: string, params: unknown[]): Promise<T> {
-    const [result] = await this.batch<T>([{ method, params }]);
-    if (result instanceof Error) throw result;
-    return result as T;
-  }
-
-  /** Sends calls in one HTTP request; each answer is its result or an RpcError, in order. */
-  async batch<T>(calls: readonly { method: string; params: unknown[] }[]): Promise<(T | RpcError)[]> {
-    if (calls.length === 0) return [];
-    const first = this.nextId;
-    this.nextId += calls.length;
-    const body = JSON.stringify(
-      calls.map((c, i) => ({ jsonrpc: "2.0", id: first + i, method: c.method, params: c.params })),
-    );
-    const text = await this.post(body);
-    const parsed = JSON.parse(text) as RpcResponse[] | RpcResponse;
-    const answers = Array.isArray(parsed) ? parsed : [parsed];
-    const byId = new Map(answers.map((a) => [a.id, a]));
-    return calls.map((_, i) => {
-      const a = byId.get(first + i);
-      if (!a) return new RpcError("no answer in batch", undefined, undefined);
-      if (a.error) return new RpcError(a.error.message, a.error.code, a.error.data);
-      return a.result as T;
-    });
-  }
-
-  close(): void {
+  override close(): void {
     this.agent.destroy();
   }
 
-  /** Posts a JSON-RPC body as it is and answers the node's reply as it is (for proxies). */
-  post(body: string): Promise<string> {
-    const client = this.url.protocol === "https:" ? https : http;
+  override post(body: string): Promise<string> {
+    const client = this.target.protocol === "https:" ? https : http;
     return new Promise((resolve, reject) => {
       const req = client.request(
-        this.url,
+        this.target,
         {
           method: "POST",
           agent: this.agent,
@@ -92,8 +49,8 @@ export class RpcClient {
           res.on("error", reject);
         },
       );
-      req.on("timeout", () => req.destroy(new RpcError("JSON-RPC request timed out", undefined, undefined)));
-      req.on("error", reject);
+      req.on("timeout", () => req.destroy(new RpcError("JSON-RPC request timed out", undefined)));
+      req.on("error", (error) => reject(error instanceof RpcError ? error : new RpcUnreachableError(this.url, error)));
       req.end(body);
     });
   }

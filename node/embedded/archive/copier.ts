@@ -5,7 +5,7 @@
  * holds the node's own chain. If copying falls behind, mining is held until it catches up: a block
  * the node forgot before it was copied would be lost for good.
  */
-import type { RpcClient } from "../../../contracts/protocol/node/rpc";
+import type { NodeRpcClient } from "../../../contracts/protocol/node/rpc";
 import type { ArchivedLog, ArchiveStore, FullBlock } from "./store";
 
 interface RpcBlock {
@@ -44,7 +44,7 @@ export class ArchiveCopier {
   lastError: string | null = null;
 
   constructor(
-    private readonly rpc: RpcClient,
+    private readonly rpc: NodeRpcClient,
     private readonly store: ArchiveStore,
     private readonly blockTimeSeconds: number,
     private readonly options: CopierOptions,

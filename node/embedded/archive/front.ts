@@ -6,7 +6,7 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { RpcClient } from "../../../contracts/protocol/node/rpc";
+import type { NodeRpcClient } from "../../../contracts/protocol/node/rpc";
 import type { ArchiveStore, LogQuery } from "./store";
 
 /** Calls that may need the archive; a body naming none of them is passed through untouched. */
@@ -43,7 +43,7 @@ export class ArchiveFront {
   private readonly server: http.Server;
 
   constructor(
-    private readonly node: RpcClient,
+    private readonly node: NodeRpcClient,
     private readonly store: ArchiveStore,
     private readonly options: FrontOptions,
   ) {

@@ -6,7 +6,7 @@
  * before the kill, not yet copied, is lost (the API's outbox re-sends ballots among it).
  */
 import { Transaction } from "ethers";
-import type { RpcClient } from "../../../contracts/protocol/node/rpc";
+import type { NodeRpcClient } from "../../../contracts/protocol/node/rpc";
 import type { ArchiveStore } from "./store";
 
 interface RpcTransaction {
@@ -56,7 +56,7 @@ export function rawTransaction(json: string): string | null {
  * how many transactions it sent again. The archive is reconciled with the node afterwards by the copier.
  */
 export async function replayLostBlocks(
-  node: RpcClient,
+  node: NodeRpcClient,
   archive: ArchiveStore,
   log: (message: string) => void,
 ): Promise<number> {

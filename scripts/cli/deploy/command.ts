@@ -1,20 +1,10 @@
 /** `veche deploy`: deploy the ballot box to a network and record it in deployments/<network>.json. */
 import type { Command } from "commander";
-import { InvalidArgumentError } from "commander";
-import { getAddress } from "ethers";
-import { contextOf, examples } from "../command";
+import { address, contextOf, examples } from "../command";
 import type { CliIo } from "../io";
 import { printResult } from "../io";
 import { deploy } from "./deploy";
 import type { DeployOptions } from "./deploy";
-
-function address(value: string): string {
-  try {
-    return getAddress(value);
-  } catch {
-    throw new InvalidArgumentError(`"${value}" is not an address`);
-  }
-}
 
 function addresses(value: string, previous: string[] = []): string[] {
   return [...previous, address(value)];

@@ -1,5 +1,5 @@
 /** `poll close`, `poll cancel` and `poll finalize`: staff transactions on one poll. */
-import { ballotBoxInterface, encodePollOutcome, POLL_STATES } from "../../../contracts/protocol";
+import { ballotBoxInterface, encodePollOutcome, pollStateName } from "../../../contracts/protocol";
 import type { LocalizedText } from "../../../contracts/protocol";
 import type { TransactionReceipt } from "ethers";
 import type { CliContext } from "../context";
@@ -48,7 +48,7 @@ export function cancelPoll(ctx: CliContext, pollId: number): Promise<PollTransac
 export function finalizePoll(ctx: CliContext, pollId: number): Promise<FinalizedPoll> {
   return withChain(connectSigner(ctx), async (chain) => {
     const view = await readPollView(chain, pollId);
-    const state = POLL_STATES[Number(view.state)];
+    const state = pollStateName(view.state);
     if (state !== "Closed") {
       throw new CliError("PollUnexpectedState", `poll ${pollId} is ${state}; it must be Closed`);
     }

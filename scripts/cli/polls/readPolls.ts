@@ -1,11 +1,14 @@
 /** `poll list` and `poll show`: polls as the chain holds them, with their text and live tallies. */
-import { toBeHex, zeroPadValue } from "ethers";
 import {
-  ballotBoxInterface,
+  collectLogs,
+  decodeEvent,
   decodePollContent,
   decodePollOutcome,
-  POLL_STATES,
+  EVENT_TOPICS,
+  pollStateName,
+  positionOf,
   resultsVisibility,
+  uintTopic,
   ZERO_ROOT,
 } from "../../../contracts/protocol";
 import type {
@@ -19,7 +22,6 @@ import type {
 import type { ChainConnection } from "../chain";
 import { chainError, connectChain, withChain } from "../chain";
 import type { CliContext } from "../context";
-import { fetchLogs } from "./logs";
 
 export interface PollOverview {
   pollId: number;
@@ -62,7 +64,7 @@ export function questionsOf(view: PollView): Question[] {
 function overview(pollId: number, view: PollView, content: PollContent | null): PollOverview {
   return {
     pollId,
-    state: POLL_STATES[Number(view.state)] ?? "Pending",
+    state: pollStateName(view.state),
     title: content?.title ?? null,
     start: new Date(Number(view.start) * 1000).toISOString(),
     end: new Date(Number(view.end) * 1000).toISOString(),
@@ -102,19 +104,12 @@ export async function pollCreation(
   chain: ChainConnection,
   pollId: number,
 ): Promise<{ districts: number[]; block: number } | null> {
-  const latest = await chain.provider.getBlockNumber();
-  const topic = ballotBoxInterface.getEvent("PollCreated")!.topicHash;
-  const logs = await fetchLogs(
-    chain.provider,
-    { address: chain.deployment.ballotBox, topics: [topic, zeroPadValue(toBeHex(pollId), 32)] },
-    chain.deployment.deployedBlock,
-    latest,
-  );
-  const log = logs[0];
-  const parsed = log ? ballotBoxInterface.parseLog(log) : null;
-  if (!log || !parsed) return null;
-  const params = parsed.args[1] as { districts: bigint[] };
-  return { districts: params.districts.map(Number), block: log.blockNumber };
+  const latest = Number(await chain.rpc.call<string>("eth_blockNumber", []));
+  const filter = { address: chain.deployment.ballotBox, topics: [EVENT_TOPICS.PollCreated, uintTopic(pollId)] };
+  const [log] = await collectLogs(chain.rpc, filter, chain.deployment.deployedBlock, latest);
+  const created = log ? decodeEvent(log) : null;
+  if (!log || created?.name !== "PollCreated") return null;
+  return { districts: created.poll.districts, block: positionOf(log).block };
 }
 
 export async function showPoll(ctx: CliContext, pollId: number): Promise<PollDetail> {

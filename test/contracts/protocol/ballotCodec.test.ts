@@ -1,21 +1,28 @@
 import { expect } from "chai";
 import { Transaction, Wallet, keccak256 as ethersKeccak } from "ethers";
 import { TypedDataEncoder } from "ethers";
+import fc from "fast-check";
 import {
   BALLOT_TYPES,
   ballotBoxInterface,
+  ballotDigest,
   ballotDomain,
+  ballotLeaf,
   ballotMessage,
   recoverBallotSigner,
 } from "../../../contracts/protocol";
 import {
   BallotDigester,
+  ballotLeafHex,
+  ballotLeafNative,
   encodeCastBallot,
   keccak256,
   recoverAddress,
+  signatureOf,
   signDigest,
   signLegacyTx,
 } from "../../../contracts/protocol/node/ballotCodec";
+import { addressOf } from "../../../contracts/protocol/node/native";
 
 describe("native ballot codec", () => {
   const domain = ballotDomain(31337, "0x5FbDB2315678afecb367f032d93F642f64180aa3");
@@ -23,6 +30,46 @@ describe("native ballot codec", () => {
   it("hashes like ethers", () => {
     const data = Buffer.from("veche ballot");
     expect(`0x${keccak256(data).toString("hex")}`).to.equal(ethersKeccak(data));
+  });
+
+  const uint256 = fc.bigInt({ min: 0n, max: (1n << 256n) - 1n });
+  const address = fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => `0x${Buffer.from(b).toString("hex")}`);
+
+  it("builds the leaf the plain encoder builds, for any fields", () => {
+    fc.assert(
+      fc.property(uint256, address, uint256, uint256, (pollId, voter, choices, revision) => {
+        const ballot = { pollId, voter, choices, revision };
+        expect(`0x${ballotLeafNative(ballot).toString("hex")}`).to.equal(ballotLeaf(ballot));
+        expect(ballotLeafHex({ ...ballot, voter: voter.toUpperCase().replace("0X", "0x") })).to.equal(
+          ballotLeaf(ballot),
+        );
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("computes the plain EIP-712 digest for any fields", () => {
+    const digester = new BallotDigester(domain);
+    fc.assert(
+      fc.property(uint256, uint256, uint256, (pollId, choices, revision) => {
+        const plain = ballotDigest(domain, { pollId, choices, revision });
+        expect(`0x${digester.digest(pollId, choices, revision).toString("hex")}`).to.equal(plain);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("signs ballots that the plain recovery attributes to the key, and finds the signer itself", () => {
+    const key = Wallet.createRandom();
+    const privateKey = Buffer.from(key.privateKey.slice(2), "hex");
+    expect(addressOf(privateKey)).to.equal(key.address.toLowerCase());
+    const ballot = { pollId: 3n, choices: 6n, revision: 2n };
+    const digester = new BallotDigester(domain);
+    const signature = `0x${signatureOf(digester.digest(ballot.pollId, ballot.choices, ballot.revision), privateKey).toString("hex")}`;
+    expect(recoverBallotSigner(domain, { ...ballot, signature })).to.equal(key.address);
+    expect(digester.signer({ ...ballot, signature })).to.equal(key.address.toLowerCase());
+    expect(digester.signer({ ...ballot, revision: 3n, signature })).to.not.equal(key.address.toLowerCase());
+    expect(digester.signer({ ...ballot, signature: "0x1234" })).to.equal(null);
   });
 
   it("computes the EIP-712 ballot digest ethers computes", () => {

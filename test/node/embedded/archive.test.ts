@@ -8,7 +8,7 @@ import { JsonRpcProvider } from "ethers";
 import { startEmbeddedChain } from "../../../node/embedded/chain";
 import type { EmbeddedChain } from "../../../node/embedded/chain";
 import { ensureDeployed } from "../../../node/embedded/deploy";
-import { RpcClient } from "../../../contracts/protocol/node/rpc";
+import { NodeRpcClient } from "../../../contracts/protocol/node/rpc";
 import { runVote, sleep, snapshot, tempDataDir } from "./voting";
 import path from "node:path";
 import fs from "node:fs";
@@ -17,7 +17,7 @@ const KEPT = 4;
 
 /** A raw JSON-RPC call, answered as parsed JSON: the comparisons are of the node's exact fields. */
 async function raw(url: string, method: string, params: unknown[]): Promise<unknown> {
-  const rpc = new RpcClient(url);
+  const rpc = new NodeRpcClient(url);
   try {
     return await rpc.call(method, params);
   } finally {

@@ -8,7 +8,6 @@ import path from "node:path";
 import { JsonRpcProvider, NonceManager, Wallet, id as hashText } from "ethers";
 import type { Log } from "ethers";
 import {
-  BALLOT_CAST_TOPIC,
   BALLOT_TYPES,
   ballotDomain,
   ballotMessage,
@@ -16,7 +15,8 @@ import {
   ballotLeaf,
   connectBallotBox,
   encodeChoices,
-  parseBallotCast,
+  decodeBallotCast,
+  EVENT_TOPICS,
   PollCount,
   totalOptions,
   treeRoot,
@@ -115,14 +115,14 @@ export async function snapshot(chain: EmbeddedChain, deployment: Deployment, pol
     const blockNumber = await provider.getBlockNumber();
     const logs = await provider.getLogs({
       address: deployment.ballotBox,
-      topics: [BALLOT_CAST_TOPIC],
+      topics: [EVENT_TOPICS.BallotCast],
       fromBlock: deployment.deployedBlock,
       toBlock: "latest",
     });
     const count = new PollCount(totalOptions(QUESTIONS));
     const leaves: string[] = [];
     for (const log of logs) {
-      const cast = parseBallotCast(log);
+      const cast = decodeBallotCast(log);
       count.add(cast);
       leaves.push(ballotLeaf({ ...cast, pollId: cast.pollId }));
     }

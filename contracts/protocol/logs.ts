@@ -1,15 +1,19 @@
 /**
- * Reads logs in pages of blocks. The page adapts: it shrinks when the node refuses a range (Besu caps
- * ranges, others cap results) or a page is crowded, and grows over empty stretches of the chain.
+ * Event logs as eth_getLogs answers them, read in pages of blocks. The page adapts: it shrinks when the
+ * node refuses a range (Besu caps ranges, others cap results or time out) or a page is crowded, and
+ * grows over empty stretches of the chain.
  */
 import { hex, RpcError } from "./rpc";
-import type { Rpc } from "./rpc";
+import type { JsonRpc } from "./rpc";
 
+/** A log as JSON-RPC answers it: quantities in hex, topics and data as 0x strings. */
 export interface RawLog {
   address: string;
   topics: string[];
   data: string;
   blockNumber: string;
+  /** Absent in logs built by hand (tests, benchmarks); nodes always send it. */
+  blockHash?: string;
   transactionHash: string;
   logIndex: string;
   removed?: boolean;
@@ -37,7 +41,7 @@ export interface ScanPage {
 
 /** Yields the logs matching `filter` from `fromBlock` to `toBlock` inclusive, page by page, in order. */
 export async function* scanLogs(
-  rpc: Rpc,
+  rpc: JsonRpc,
   filter: LogFilter,
   fromBlock: number,
   toBlock: number,
@@ -71,7 +75,7 @@ export async function* scanLogs(
 
 /** Every matching log in the range, in chain order. */
 export async function collectLogs(
-  rpc: Rpc,
+  rpc: JsonRpc,
   filter: LogFilter,
   fromBlock: number,
   toBlock: number,
@@ -82,4 +86,9 @@ export async function collectLogs(
     for (const log of page.logs) all.push(log);
   }
   return all;
+}
+
+/** A uint256 (a poll id, say) as the 32-byte topic an indexed parameter is filtered by. */
+export function uintTopic(value: bigint | number): string {
+  return `0x${BigInt(value).toString(16).padStart(64, "0")}`;
 }
