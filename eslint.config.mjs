@@ -52,6 +52,11 @@ export default tseslint.config(
               message: "The client and the CLI speak to the API over HTTP; they never import its server code.",
             },
             {
+              target: ["./api/src/*/service.ts", "./api/src/*/store.ts"],
+              from: ["./api/src/http", "./node_modules/express"],
+              message: "The API's domain code never depends on HTTP: routes translate between the two.",
+            },
+            {
               target: "./client",
               from: "./contracts/protocol/node",
               message: "Native code (keccak, secp256k1 bindings, node:http) cannot run in the browser.",

@@ -3,12 +3,9 @@
  * feature. `createApp` wires; `start` catches up with the chain and reconciles the outbox before
  * anything is served; `stop` lets in-flight work finish.
  */
-import crypto from "node:crypto";
 import path from "node:path";
-import express from "express";
-import helmet from "helmet";
+import type express from "express";
 import pino from "pino";
-import pinoHttp from "pino-http";
 import type { Logger } from "pino";
 import type { Config } from "./config";
 import { connectChain } from "./chain/chain";
@@ -25,6 +22,7 @@ import { OutboxStore } from "./ballots/store";
 import { Relayer, defaultRelayerOptions } from "./ballots/relayer";
 import { BallotService } from "./ballots/service";
 import { MinedNotifier } from "./ballots/notifier";
+import { minedBallotsListener } from "./ballots/minedBallots";
 import { ballotRoutes } from "./ballots/routes";
 import { PollService } from "./polls/service";
 import { pollRoutes } from "./polls/routes";
@@ -39,7 +37,6 @@ import { authMigrations } from "./auth/schema";
 import { SqliteSessionStore } from "./auth/store";
 import { AuthService } from "./auth/service";
 import { authRoutes } from "./auth/routes";
-import { signInRateLimit } from "./auth/rateLimit";
 import { keyMigrations } from "./keys/schema";
 import { SqliteVoterKeyStore } from "./keys/store";
 import { VoterKeyService } from "./keys/service";
@@ -53,11 +50,9 @@ import { Metrics } from "./metrics";
 import { limitMigrations } from "./limits/schema";
 import { SqliteCounterStore } from "./limits/store";
 import { ActionLimiter } from "./limits/limiter";
-import { mountRoutes, route } from "./http/route";
 import type { Authenticators, RouteSpec } from "./http/route";
-import { openApiDocument } from "./http/openapi";
-import { docsPage } from "./http/docsPage";
-import { errorHandler, notFoundHandler } from "./http/errorHandler";
+import { docsRoute } from "./http/docsRoute";
+import { expressApp, safeEqual } from "./http/expressApp";
 
 export interface VecheApp {
   app: express.Express;
@@ -100,27 +95,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
   follower.addListener(state);
   const trees = new PollTrees(db, follower.store);
   follower.addListener(trees);
-  follower.addListener({
-    inTransaction: (batch) => {
-      const ballots = batch.events.filter((e) => e.kind === "ballot");
-      if (ballots.length === 0) return;
-      const now = Date.now();
-      const marked = outbox.markMined(ballots, now);
-      for (const m of marked) {
-        relayer.settled(m.relayer);
-        metrics.acceptToMined.observe((now - m.acceptedAt) / 1000);
-      }
-      metrics.ballotsMined.inc(marked.length);
-    },
-    afterCommit: (batch) => notifier.mined(batch.events.flatMap((e) => (e.kind === "ballot" ? [e.leaf] : []))),
-    afterRollback: (block) => {
-      const requeued = outbox.unmineAfter(block);
-      if (requeued > 0) {
-        log.warn({ requeued, block }, "re-sending ballots whose blocks the chain lost");
-        relayer.notify();
-      }
-    },
-  });
+  follower.addListener(minedBallotsListener({ outbox, relayer, notifier, metrics, log }));
 
   const ballots = new BallotService(chain, state, outbox, metrics, limiter, () => relayer.notify());
 
@@ -167,87 +142,14 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
     ...myPollRoutes({ polls, residents, keys, outbox, state }),
     ...pointsRoutes(points, new PointsHistory(follower.store, state, () => residents.pepper)),
   ];
-  const docs = openApiDocument(specs, "0.1.0");
-  const docsHtml = docsPage(specs, "0.1.0");
-  specs.push(
-    route({
-      method: "get",
-      path: "/api/docs",
-      tag: "operations",
-      summary: "This OpenAPI document (a readable page for browsers)",
-      access: "public",
-      handler: ({ req, res }) => {
-        if (req.accepts(["application/json", "text/html"]) === "text/html") res.type("html").send(docsHtml);
-        return { body: docs };
-      },
-    }),
-  );
+  specs.push(docsRoute(specs, "0.1.0"));
 
   const auth: Authenticators = {
     resident: (token) => authService.session(token),
     staff: (token) => safeEqual(token, config.staffToken),
   };
 
-  const app = express();
-  app.disable("x-powered-by");
-  // ETags hash every JSON answer; nothing here is cached by clients, so they only cost time.
-  app.set("etag", false);
-  app.set("trust proxy", "loopback");
-  app.use(
-    pinoHttp({
-      logger: log.child({ part: "http" }),
-      // Method, path and id only: headers carry session and staff bearer tokens.
-      serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({
-          id: req.id,
-          method: req.method,
-          url: req.url.split("?")[0],
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      genReqId: (req, res) => {
-        const incoming = req.headers["x-request-id"];
-        const id = typeof incoming === "string" && /^[\w-]{1,64}$/.test(incoming) ? incoming : crypto.randomUUID();
-        res.setHeader("x-request-id", id);
-        return id;
-      },
-      // A line per request only where info lines are kept at all: the hook costs time per ballot.
-      autoLogging: log.isLevelEnabled("info")
-        ? { ignore: (req) => req.url === "/healthz" || req.url === "/metrics" }
-        : false,
-    }),
-  );
-  // The web client reads the chain's JSON-RPC itself (recounts, receipt checks): allow that origin.
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          "connect-src": ["'self'", new URL(config.publicRpcUrl).origin],
-          // Reward pictures may be linked from the city's own sites.
-          "img-src": ["'self'", "data:", "https:"],
-        },
-      },
-    }),
-  );
-  app.use("/api/auth", signInRateLimit(config.authRateLimitPerMinute));
-  // A register import of 5000 rows needs more than 32 kB; only staff get the larger limit.
-  const importJson = express.json({ limit: "4mb", strict: true });
-  app.use("/api/admin/residents", (req, res, next) => {
-    const token = /^Bearer (.+)$/.exec(req.get("authorization") ?? "")?.[1];
-    if (token && safeEqual(token, config.staffToken)) importJson(req, res, next);
-    else next();
-  });
-  app.use(express.json({ limit: "32kb", strict: true }));
-  const router = express.Router();
-  mountRoutes(router, specs, auth);
-  app.use(router);
-  if (config.clientDir) {
-    const clientDir = config.clientDir;
-    app.use(express.static(clientDir, { index: "index.html", maxAge: "1h" }));
-    app.get(/^\/(?!api\/).*/, (_req, res) => res.sendFile(path.join(clientDir, "index.html")));
-  }
-  app.use(notFoundHandler);
-  app.use(errorHandler(log));
+  const app = expressApp(config, log, specs, auth);
 
   return {
     app,
@@ -267,11 +169,4 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
       db.close();
     },
   };
-}
-
-function safeEqual(given: string, expected: string | undefined): boolean {
-  if (!expected) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && crypto.timingSafeEqual(a, b);
 }

@@ -10,8 +10,8 @@ import type { Question } from "./choices";
 import { ballotBoxInterface } from "./contract";
 import type { RawLog } from "./logs";
 
-/** A poll as its PollCreated event defines it. */
-export interface PollDefinition {
+/** A poll's parameters: createPoll's argument, and what its PollCreated event carries (IBallotBox.PollParams). */
+export interface PollParams {
   contentHash: string;
   uri: string;
   /** Block time (seconds) the poll opens at, inclusive. */
@@ -29,7 +29,7 @@ export type BallotBoxEvent =
   | ({ name: "BallotCast" } & CastBallot)
   | { name: "VoterEnrolled"; residentId: string; resident: number; key: string; district: number }
   | { name: "VoterRevoked"; resident: number; key: string }
-  | { name: "PollCreated"; pollId: bigint; poll: PollDefinition }
+  | { name: "PollCreated"; pollId: bigint; poll: PollParams }
   | { name: "PollClosed"; pollId: bigint; end: number }
   | { name: "PollCancelled"; pollId: bigint }
   | { name: "PollFinalized"; pollId: bigint; ballots: number; root: string; tallies: bigint[] }
@@ -197,7 +197,7 @@ export function decodeEventAbi(log: LogBody): BallotBoxEvent | null {
         revote: boolean;
         points: bigint;
       };
-      const poll: PollDefinition = {
+      const poll: PollParams = {
         contentHash: lower(p.contentHash),
         uri: p.uri,
         start: n(p.start),

@@ -4,7 +4,7 @@
  * (contracts/protocol/events); this file only adds positions and keeps what the checks need.
  */
 import { decodeBallotCast, decodeEvent, positionOf } from "../../contracts/protocol";
-import type { CastBallot, PollDefinition as PollCreated, Position, RawLog } from "../../contracts/protocol";
+import type { CastBallot, PollParams, Position, RawLog } from "../../contracts/protocol";
 
 export { before } from "../../contracts/protocol";
 export type { Position } from "../../contracts/protocol";
@@ -18,7 +18,7 @@ export type RegistryEvent =
   | ({ kind: "enrolled"; resident: number; key: string; district: number } & Position)
   | ({ kind: "revoked"; resident: number; key: string } & Position);
 
-export interface PollDefinition extends Pick<PollCreated, "questions" | "districts" | "revote" | "start" | "end"> {
+export interface PollDefinition extends Pick<PollParams, "questions" | "districts" | "revote" | "start" | "end"> {
   pollId: bigint;
   created: Position;
 }

@@ -8,7 +8,7 @@ import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { BallotBox } from "../../contracts/protocol/contract";
 import { POLL_STATES } from "../../contracts/protocol/pollState";
 import type { PollStateName } from "../../contracts/protocol/pollState";
-import type { Question } from "../../contracts/protocol/choices";
+import type { PollParams } from "../../contracts/protocol/events";
 
 export const WEEK = 7 * 24 * 3600;
 
@@ -18,19 +18,8 @@ export const State = Object.fromEntries(POLL_STATES.map((name, index) => [name, 
   number
 >;
 
-export interface RawPollParams {
-  contentHash: string;
-  uri: string;
-  start: number;
-  end: number;
-  questions: Question[];
-  districts: number[];
-  revote: boolean;
-  points: number;
-}
-
 /** Parameters of a valid poll open from now for a week, with `overrides` applied. */
-export async function pollParams(overrides: Partial<RawPollParams> = {}): Promise<RawPollParams> {
+export async function pollParams(overrides: Partial<PollParams> = {}): Promise<PollParams> {
   const now = await time.latest();
   return {
     contentHash: hashText("Should Tverskaya get a bus lane?"),

@@ -5,7 +5,7 @@
  */
 import crypto from "node:crypto";
 import { AppError, conflict, unauthorized } from "../errors";
-import type { ResidentSession } from "../http/route";
+import type { ResidentSession } from "./session";
 import { hashActivationCode, normalizeCode, sameHash } from "../residents/secrets";
 import type { ResidentService } from "../residents/service";
 import type { LockPolicy } from "../residents/store";

@@ -5,15 +5,10 @@
  */
 import type { z } from "zod";
 import type { Request, Response, Router } from "express";
+import type { ResidentSession } from "../auth/session";
 import { AppError, unauthorized } from "../errors";
 
 export type Access = "public" | "resident" | "staff";
-
-export interface ResidentSession {
-  residentId: string;
-  token: string;
-  expiresAt: number;
-}
 
 export interface RouteInput<B, P, Q> {
   body: B;

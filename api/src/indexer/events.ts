@@ -3,7 +3,7 @@
  * with where each sits in the chain, numbers as numbers, keys checksummed and each ballot's leaf.
  */
 import { decodeEvent } from "../../../contracts/protocol";
-import type { PollDefinition, RawLog } from "../../../contracts/protocol";
+import type { PollParams, RawLog } from "../../../contracts/protocol";
 import { ballotLeafHex } from "../../../contracts/protocol/node/ballotCodec";
 import { checksumAddress } from "../../../contracts/protocol/node/native";
 
@@ -25,7 +25,7 @@ export interface IndexedBallot extends At {
   signature: string;
 }
 
-export interface IndexedPoll extends PollDefinition {
+export interface IndexedPoll extends PollParams {
   pollId: number;
 }
 

@@ -1,6 +1,6 @@
 /** `poll create`: a validated poll file becomes a createPoll transaction; its text goes on-chain. */
 import { encodePollContent, ballotBoxInterface } from "../../../contracts/protocol";
-import type { Question } from "../../../contracts/protocol";
+import type { PollParams } from "../../../contracts/protocol";
 import type { CliContext } from "../context";
 import { connectSigner, sendTransaction, withChain } from "../chain";
 import { CliError } from "../errors";
@@ -15,18 +15,6 @@ export interface CreatedPoll {
   end: string;
   contentHash: string;
   title: string;
-}
-
-/** createPoll's argument, as the contract takes it. */
-export interface PollParams {
-  contentHash: string;
-  uri: string;
-  start: number;
-  end: number;
-  questions: Question[];
-  districts: number[];
-  revote: boolean;
-  points: number;
 }
 
 export function pollParams(poll: PollFile, nowSeconds: number): PollParams {

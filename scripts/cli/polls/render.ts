@@ -1,7 +1,7 @@
 /** What `poll show`, `poll list` and `poll create --dry-run` print for people. */
 import type { LocalizedText, ResultsVisibility } from "../../../contracts/protocol";
 import { plural, utcTime } from "../io";
-import type { PollParams } from "./createPoll";
+import type { PollParams } from "../../../contracts/protocol";
 import type { PollFile } from "./pollFile";
 import type { PollDetail, PollOverview } from "./readPolls";
 
