@@ -64,6 +64,8 @@ export const configSchema = z.object({
   RELAYER_PRIORITY_FEE_WEI: z.coerce.bigint().nonnegative().default(1_000_000_000n),
   /** The most the relayers pay per gas, fee bumps included. */
   RELAYER_MAX_GAS_PRICE_WEI: z.coerce.bigint().positive().default(1_000_000_000_000n),
+  /** 1: check every JSON answer against its documented schema and answer 500 on a mismatch (tests). */
+  API_CHECK_ANSWERS: z.enum(["0", "1"]).default("0"),
 });
 
 export type RawConfig = z.input<typeof configSchema>;
@@ -90,6 +92,7 @@ export interface Config {
   relayerMaxInFlight: number;
   relayerPriorityFee: bigint;
   relayerMaxGasPrice: bigint;
+  checkAnswers: boolean;
 }
 
 export class ConfigError extends Error {
@@ -131,5 +134,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     relayerMaxInFlight: c.RELAYER_MAX_IN_FLIGHT,
     relayerPriorityFee: c.RELAYER_PRIORITY_FEE_WEI,
     relayerMaxGasPrice: c.RELAYER_MAX_GAS_PRICE_WEI,
+    checkAnswers: c.API_CHECK_ANSWERS === "1",
   };
 }

@@ -21,7 +21,9 @@ import { showPoll } from "../cli/polls/readPolls";
 import { DEMO_OUTCOMES, DEMO_POLLS, DEMO_REWARDS, demoResident } from "./city";
 import { keyBackup } from "./keyBackup";
 import { castBallot, enrolVoter, seededRandom, waitForBallots } from "./voters";
-import type { ApiChainConfig, EnrolledVoter, MyPoll, PostedBallot } from "./voters";
+import type { ChainConfig } from "../../api/wire/health";
+import type { MyPoll } from "../../api/wire/polls";
+import type { EnrolledVoter, PostedBallot } from "./voters";
 
 export const ACTIVATION_CODES_FILE = "activation-codes.csv";
 export const DEMO_VOTERS_FILE = "demo-voters.csv";
@@ -192,7 +194,7 @@ async function seedVoters(
   log: (message: string) => void,
 ): Promise<{ count: number; ballots: number; mined: number }> {
   const codes = readCodes(codesFile);
-  const chain = await new ApiClient({ baseUrl: ctx.apiUrl }).get<ApiChainConfig>("/api/config");
+  const chain = await new ApiClient({ baseUrl: ctx.apiUrl }).get<ChainConfig>("/api/config");
   const random = seededRandom(1136); // the year Novgorod's veche took power
   // The register's last residents vote, so the codes file starts with residents free to activate.
   const candidates = [...codes.entries()].slice(-count);

@@ -2,25 +2,14 @@
  * Demo voters go through the API exactly as a resident's browser does: activate with the letter's
  * code, enrol a new voter key by signing the enrolment text, then sign ballots (EIP-712) and post them.
  */
+import type { ChainConfig } from "../../api/wire/health";
+import type { MyPoll } from "../../api/wire/polls";
 import { Wallet } from "ethers";
 import type { HDNodeWallet } from "ethers";
 import { BALLOT_TYPES, ballotDomain, ballotMessage, encodeChoices, enrolmentMessage } from "../../contracts/protocol";
 import type { Question } from "../../contracts/protocol";
 import { ApiClient } from "../cli/api";
 import { CliError } from "../cli/errors";
-
-export interface ApiChainConfig {
-  chainId: number;
-  ballotBox: string;
-}
-
-export interface MyPoll {
-  pollId: number;
-  state: string;
-  revote: boolean;
-  questions: Question[];
-  myBallot: null | { ballotId: string; revision: number; status: string };
-}
 
 export interface EnrolledVoter {
   residentId: string;
@@ -75,7 +64,7 @@ async function withRateLimit<T>(call: () => Promise<T>): Promise<T> {
 
 export async function enrolVoter(
   apiUrl: string,
-  chain: ApiChainConfig,
+  chain: ChainConfig,
   resident: { residentId: string; code: string },
   password: string,
 ): Promise<EnrolledVoter> {
@@ -107,7 +96,7 @@ export async function enrolVoter(
 /** Signs and posts a ballot in `poll`; returns its id (its Merkle leaf). */
 export async function castBallot(
   voter: EnrolledVoter,
-  chain: ApiChainConfig,
+  chain: ChainConfig,
   poll: Pick<MyPoll, "pollId" | "questions">,
   revision: number,
   random: () => number,

@@ -57,6 +57,8 @@ export async function startStack(options: { withApi?: boolean; env?: Record<stri
     STAFF_API_TOKEN: STAFF_TOKEN,
     RESIDENT_ID_PEPPER: "pepper-for-tests-0123456789",
     LOG_LEVEL: "silent",
+    // Every answer in every test is held to its documented schema.
+    API_CHECK_ANSWERS: "1",
     ...options.env,
   };
   const config = loadConfig(env);

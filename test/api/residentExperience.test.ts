@@ -168,7 +168,17 @@ describe("api: resident experience", function () {
     expect(page.headers.get("content-type")).to.match(/^text\/html/);
     const html = await page.text();
     expect(html).to.include("<h1>Veche API").and.include("/api/auth/reset").and.include("RESET_CODE_INVALID");
-    const json = (await (await fetch(url)).json()) as { openapi: string };
+    const json = (await (await fetch(url)).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { responses: Record<string, { content?: unknown }> }>>;
+    };
     expect(json.openapi).to.equal("3.1.0");
+    // Every route but the metrics text documents its JSON answer, not just "OK".
+    for (const [path, methods] of Object.entries(json.paths)) {
+      for (const [method, op] of Object.entries(methods)) {
+        const success = Object.entries(op.responses).find(([status]) => status.startsWith("2"));
+        if (path !== "/metrics") expect(success?.[1].content, `${method} ${path}`).to.not.equal(undefined);
+      }
+    }
   });
 });

@@ -3,7 +3,6 @@ import argon2 from "argon2";
 import { badRequest } from "../errors";
 
 export const MIN_PASSWORD_LENGTH = 10;
-export const MAX_PASSWORD_LENGTH = 256;
 
 /** OWASP's argon2id minimum (19 MiB, 2 passes): costly to guess offline, cheap enough on 2 cores. */
 const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;

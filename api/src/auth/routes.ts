@@ -1,19 +1,8 @@
-import { z } from "zod";
+import { activateBody, loginBody, sessionGrant } from "../../wire/auth";
+import { okAnswer } from "../../wire/common";
 import { route } from "../http/route";
 import type { RouteSpec } from "../http/route";
-import { residentIdSchema } from "../residents/routes";
-import { MAX_PASSWORD_LENGTH } from "./passwords";
 import type { AuthService } from "./service";
-
-const password = z.string().max(MAX_PASSWORD_LENGTH);
-
-const activateBody = z.strictObject({
-  residentId: residentIdSchema,
-  code: z.string().min(1).max(64),
-  password,
-});
-
-const loginBody = z.strictObject({ residentId: z.string().min(1).max(64), password });
 
 export function authRoutes(auth: AuthService): RouteSpec[] {
   return [
@@ -24,6 +13,7 @@ export function authRoutes(auth: AuthService): RouteSpec[] {
       summary: "Set the first password with the activation code from the register, and sign in",
       access: "public",
       body: activateBody,
+      response: sessionGrant,
       errors: ["ACTIVATION_INVALID", "ALREADY_ACTIVATED", "PASSWORD_WEAK", "RATE_LIMITED", "INVALID_REQUEST"],
       handler: async ({ body }) => ({ body: await auth.activate(body) }),
     }),
@@ -34,6 +24,7 @@ export function authRoutes(auth: AuthService): RouteSpec[] {
       summary: "Sign in; the answer's token goes in `Authorization: Bearer <token>`",
       access: "public",
       body: loginBody,
+      response: sessionGrant,
       errors: ["LOGIN_FAILED", "ACCOUNT_LOCKED", "RATE_LIMITED", "INVALID_REQUEST"],
       handler: async ({ body }) => ({ body: await auth.login(body) }),
     }),
@@ -43,10 +34,11 @@ export function authRoutes(auth: AuthService): RouteSpec[] {
       tag: "auth",
       summary: "End this session",
       access: "resident",
+      response: okAnswer,
       errors: ["AUTH_REQUIRED", "SESSION_INVALID"],
       handler: async ({ session }) => {
         if (session) await auth.logout(session.token);
-        return { body: { ok: true } };
+        return { body: { ok: true as const } };
       },
     }),
   ];

@@ -1,26 +1,11 @@
-import { z } from "zod";
+import { acceptedBallot, ballotBody, ballotParams, ballotQuery, ballotState } from "../../wire/ballots";
+import type { BallotState } from "../../wire/ballots";
 import { route } from "../http/route";
 import type { RouteSpec } from "../http/route";
 import type { Deployment, FullReceipt } from "../../../contracts/protocol";
 import type { OutboxBallot } from "./store";
 import type { BallotService } from "./service";
 import type { MinedNotifier } from "./notifier";
-
-const uint = z
-  .union([z.string().regex(/^(0x[0-9a-fA-F]{1,64}|[0-9]{1,78})$/), z.number().int().nonnegative()])
-  .transform((v) => BigInt(v));
-
-export const ballotBody = z.strictObject({
-  pollId: uint.describe("Poll id"),
-  choices: uint.describe("Choice bitmap: question q owns the next `options` bits"),
-  revision: uint.describe("1 for a first ballot; higher for each re-vote"),
-  signature: z.string().max(200).describe("EIP-712 signature by the voter key, 0x + 130 hex"),
-});
-
-const ballotParams = z.strictObject({ ballotId: z.string().max(80) });
-const ballotQuery = z.strictObject({
-  wait: z.coerce.number().int().min(0).max(30).optional().describe("Seconds to wait for the receipt before answering"),
-});
 
 /** The receipt of a mined ballot, in the protocol's receipt format (contracts/protocol/receipt). */
 function receiptOf(b: OutboxBallot, deployment: Deployment): FullReceipt | null {
@@ -39,7 +24,7 @@ function receiptOf(b: OutboxBallot, deployment: Deployment): FullReceipt | null 
   };
 }
 
-export function ballotView(b: OutboxBallot, deployment: Deployment) {
+export function ballotView(b: OutboxBallot, deployment: Deployment): BallotState {
   return {
     ballotId: b.id,
     status: b.status,
@@ -62,6 +47,7 @@ export function ballotRoutes(service: BallotService, notifier: MinedNotifier, de
       summary: "Submit a ballot signed by a voter key; 202 once it is safely in the outbox",
       access: "public",
       body: ballotBody,
+      response: acceptedBallot,
       success: { status: 202, description: "Accepted: the ballot will be sent as its own transaction" },
       errors: [
         "INVALID_REQUEST",
@@ -91,6 +77,7 @@ export function ballotRoutes(service: BallotService, notifier: MinedNotifier, de
       access: "public",
       params: ballotParams,
       query: ballotQuery,
+      response: ballotState,
       errors: ["BALLOT_NOT_FOUND"],
       handler: async ({ params, query }) => {
         const id = params.ballotId.toLowerCase();

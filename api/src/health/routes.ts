@@ -1,3 +1,4 @@
+import { chainConfig, health, readiness } from "../../wire/health";
 import { route } from "../http/route";
 import type { RouteSpec } from "../http/route";
 import type { AppContext } from "../context";
@@ -12,7 +13,8 @@ export function healthRoutes(ctx: AppContext): RouteSpec[] {
       tag: "operations",
       summary: "The process is up",
       access: "public",
-      handler: () => ({ body: { status: "ok" } }),
+      response: health,
+      handler: () => ({ body: { status: "ok" as const } }),
     }),
     route({
       method: "get",
@@ -20,6 +22,7 @@ export function healthRoutes(ctx: AppContext): RouteSpec[] {
       tag: "operations",
       summary: "The chain answers, the store takes writes, and the indexer is near the head",
       access: "public",
+      response: readiness,
       handler: async () => {
         const checks: Record<string, boolean> = {
           store: isWritable(ctx.db),
@@ -35,7 +38,10 @@ export function healthRoutes(ctx: AppContext): RouteSpec[] {
           checks.chain = false;
         }
         const ready = Object.values(checks).every(Boolean);
-        return { status: ready ? 200 : 503, body: { status: ready ? "ready" : "not ready", checks } };
+        return {
+          status: ready ? 200 : 503,
+          body: { status: ready ? ("ready" as const) : ("not ready" as const), checks },
+        };
       },
     }),
     route({
@@ -59,6 +65,7 @@ export function healthRoutes(ctx: AppContext): RouteSpec[] {
       tag: "chain",
       summary: "Chain id, contract address and a JSON-RPC URL to verify everything without this API",
       access: "public",
+      response: chainConfig,
       handler: () => ({
         body: {
           chainId: ctx.chain.deployment.chainId,

@@ -1,4 +1,5 @@
 /** GET /api/docs: the OpenAPI document built from the routes, or a readable page for a browser. */
+import { z } from "zod";
 import { docsPage } from "./docsPage";
 import { openApiDocument } from "./openapi";
 import { route } from "./route";
@@ -13,6 +14,7 @@ export function docsRoute(specs: readonly RouteSpec[], version: string): RouteSp
     tag: "operations",
     summary: "This OpenAPI document (a readable page for browsers)",
     access: "public",
+    response: z.object({ openapi: z.literal("3.1.0") }).loose(),
     handler: ({ req, res }) => {
       if (req.accepts(["application/json", "text/html"]) === "text/html") res.type("html").send(html);
       return { body: docs };

@@ -43,7 +43,7 @@ export function expressApp(config: Config, log: Logger, specs: readonly RouteSpe
   });
   app.use(express.json({ limit: "32kb", strict: true }));
   const router = express.Router();
-  mountRoutes(router, specs, auth);
+  mountRoutes(router, specs, auth, { checkAnswers: config.checkAnswers });
   app.use(router);
   if (config.clientDir) {
     const clientDir = config.clientDir;

@@ -1,10 +1,14 @@
 /** The OpenAPI 3.1 document served at /api/docs, built from the route declarations. */
 import { z } from "zod";
+import { errorAnswer } from "../../wire/common";
 import type { RouteSpec } from "./route";
 
-function jsonSchema(schema: z.ZodType): Record<string, unknown> {
-  return z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
+/** A request as the client may send it ("input"), an answer as the API sends it ("output"). */
+function jsonSchema(schema: z.ZodType, io: "input" | "output" = "input"): Record<string, unknown> {
+  return z.toJSONSchema(schema, { io, unrepresentable: "any" });
 }
+
+const JSON_TYPE = "application/json";
 
 function pathParameters(spec: RouteSpec): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
@@ -25,12 +29,13 @@ export function openApiDocument(specs: readonly RouteSpec[], version: string): R
   const paths: Record<string, Record<string, unknown>> = {};
   for (const spec of specs) {
     const path = spec.path.replace(/:([A-Za-z]+)/g, "{$1}");
-    const success = spec.success ?? { status: 200, description: "OK" };
-    const responses: Record<string, unknown> = { [success.status]: { description: success.description } };
+    const success = spec.success ?? { status: 200, description: spec.summary };
+    const answer = spec.response ? { content: { [JSON_TYPE]: { schema: jsonSchema(spec.response, "output") } } } : {};
+    const responses: Record<string, unknown> = { [success.status]: { description: success.description, ...answer } };
     if (spec.errors?.length) {
       responses["4XX"] = {
         description: `Error with a stable code: ${spec.errors.join(", ")}`,
-        content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+        content: { [JSON_TYPE]: { schema: { $ref: "#/components/schemas/Error" } } },
       };
     }
     paths[path] ??= {};
@@ -40,7 +45,7 @@ export function openApiDocument(specs: readonly RouteSpec[], version: string): R
       security: spec.access === "public" ? [] : [{ [spec.access]: [] }],
       parameters: pathParameters(spec),
       ...(spec.body
-        ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(spec.body) } } } }
+        ? { requestBody: { required: true, content: { [JSON_TYPE]: { schema: jsonSchema(spec.body) } } } }
         : {}),
       responses,
     };
@@ -55,17 +60,7 @@ export function openApiDocument(specs: readonly RouteSpec[], version: string): R
         staff: { type: "http", scheme: "bearer", description: "Staff API token" },
       },
       schemas: {
-        Error: {
-          type: "object",
-          required: ["error"],
-          properties: {
-            error: {
-              type: "object",
-              required: ["code", "message"],
-              properties: { code: { type: "string" }, message: { type: "string" }, details: { type: "object" } },
-            },
-          },
-        },
+        Error: jsonSchema(errorAnswer, "output"),
       },
     },
   };

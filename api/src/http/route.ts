@@ -1,7 +1,8 @@
 /**
- * Routes are declared as data: method, path, zod schemas for the input, who may call, and a handler
- * that gets validated input. The same declarations mount the Express routes and produce /api/docs,
- * so the documentation cannot drift from what is checked.
+ * Routes are declared as data: method, path, zod schemas for the input and the answer (api/wire), who
+ * may call, and a handler that gets validated input and must answer what its schema says. The same
+ * declarations mount the Express routes and produce /api/docs, so the documentation cannot drift from
+ * what is checked; with `checkAnswers` (tests) every answer is checked against its schema too.
  */
 import type { z } from "zod";
 import type { Request, Response, Router } from "express";
@@ -19,12 +20,12 @@ export interface RouteInput<B, P, Q> {
   res: Response;
 }
 
-export interface RouteResult {
+export interface RouteResult<R = unknown> {
   status?: number;
-  body: unknown;
+  body: R;
 }
 
-export interface RouteSpec<B = unknown, P = unknown, Q = unknown> {
+export interface RouteSpec<B = unknown, P = unknown, Q = unknown, R = unknown> {
   method: "get" | "post" | "put" | "delete";
   /** Express path, e.g. "/api/polls/:pollId". */
   path: string;
@@ -34,15 +35,17 @@ export interface RouteSpec<B = unknown, P = unknown, Q = unknown> {
   body?: z.ZodType<B>;
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
+  /** The JSON answer; routes that answer something else (metrics text) leave it out. */
+  response?: z.ZodType<R>;
   /** Status and description of the success answer, for the docs. */
   success?: { status: number; description: string };
   /** Error codes this route may answer with, for the docs. */
   errors?: string[];
-  handler: (input: RouteInput<B, P, Q>) => Promise<RouteResult> | RouteResult;
+  handler: (input: RouteInput<B, P, Q>) => Promise<RouteResult<R>> | RouteResult<R>;
 }
 
 /** Keeps each spec's type parameters while collecting specs of different shapes in one list. */
-export function route<B = unknown, P = unknown, Q = unknown>(spec: RouteSpec<B, P, Q>): RouteSpec {
+export function route<B = unknown, P = unknown, Q = unknown, R = unknown>(spec: RouteSpec<B, P, Q, R>): RouteSpec {
   return spec as unknown as RouteSpec;
 }
 
@@ -66,7 +69,21 @@ function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: strin
   });
 }
 
-export function mountRoutes(router: Router, specs: readonly RouteSpec[], auth: Authenticators): void {
+/** Refuses to send an answer its schema does not describe: a bug, found by the tests that turn this on. */
+function checkAnswer(spec: RouteSpec, body: unknown): void {
+  const result = spec.response?.safeParse(body);
+  if (!result || result.success) return;
+  throw new AppError("INTERNAL", 500, `the answer of ${spec.method.toUpperCase()} ${spec.path} breaks its schema`, {
+    issues: result.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })),
+  });
+}
+
+export function mountRoutes(
+  router: Router,
+  specs: readonly RouteSpec[],
+  auth: Authenticators,
+  options: { checkAnswers?: boolean } = {},
+): void {
   for (const spec of specs) {
     router[spec.method](spec.path, async (req: Request, res: Response) => {
       let session: ResidentSession | null = null;
@@ -84,7 +101,10 @@ export function mountRoutes(router: Router, specs: readonly RouteSpec[], auth: A
       const params = parse(spec.params, req.params, "params");
       const query = parse(spec.query, req.query, "query");
       const result = await spec.handler({ body, params, query, session, req, res });
-      if (!res.headersSent) res.status(result.status ?? 200).json(result.body);
+      if (res.headersSent) return;
+      // Error-status answers (readyz's 503) carry the same shape as successes.
+      if (options.checkAnswers) checkAnswer(spec, result.body);
+      res.status(result.status ?? 200).json(result.body);
     });
   }
 }

@@ -1,15 +1,9 @@
-import { z } from "zod";
+import { enrolBody, enrolment, me } from "../../wire/me";
 import { route } from "../http/route";
 import type { RouteSpec } from "../http/route";
 import { unauthorized } from "../errors";
 import type { ResidentService } from "../residents/service";
 import type { VoterKeyService } from "./service";
-
-const enrolBody = z.strictObject({
-  address: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "a 20-byte hex address"),
-  issuedAt: z.iso.datetime({ offset: true }).describe("ISO time the proof was signed; within 10 minutes of now"),
-  signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/, "a 65-byte hex signature"),
-});
 
 export function keyRoutes(residents: ResidentService, keys: VoterKeyService): RouteSpec[] {
   return [
@@ -19,6 +13,7 @@ export function keyRoutes(residents: ResidentService, keys: VoterKeyService): Ro
       tag: "me",
       summary: "The signed-in resident: district, building, chain id and voter key",
       access: "resident",
+      response: me,
       errors: ["AUTH_REQUIRED", "SESSION_INVALID"],
       handler: async ({ session }) => {
         if (!session) throw unauthorized("AUTH_REQUIRED", "sign in first");
@@ -46,6 +41,7 @@ export function keyRoutes(residents: ResidentService, keys: VoterKeyService): Ro
       summary: "Enrol a new voter key (signed proof of possession); answers once the registry has it",
       access: "resident",
       body: enrolBody,
+      response: enrolment,
       errors: [
         "KEY_PROOF_INVALID",
         "KEY_TAKEN",

@@ -1,23 +1,18 @@
-import { z } from "zod";
+import {
+  balance,
+  pointsHistory,
+  redeemBody,
+  redeemed,
+  redemption,
+  rewardList,
+  rewardParams,
+  voucherParams,
+} from "../../wire/points";
 import { route } from "../http/route";
 import type { RouteSpec } from "../http/route";
 import { unauthorized } from "../errors";
 import type { PointsHistory } from "./history";
 import type { PointsService } from "./service";
-
-const rewardParams = z.strictObject({ rewardId: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER) });
-const voucherParams = z.strictObject({
-  code: z
-    .string()
-    .regex(/^[A-Za-z0-9 -]{12,20}$/, "a voucher code like ABCD-EFGH-JKMN")
-    .describe("the code a resident was given when they redeemed"),
-});
-const redeemBody = z.strictObject({
-  signature: z
-    .string()
-    .regex(/^0x[0-9a-fA-F]{130}$/, "a 65-byte hex signature")
-    .describe("EIP-712 Redemption(rewardId, nonce) signed by your active voter key"),
-});
 
 export function pointsRoutes(points: PointsService, history: PointsHistory): RouteSpec[] {
   return [
@@ -27,6 +22,7 @@ export function pointsRoutes(points: PointsService, history: PointsHistory): Rou
       tag: "points",
       summary: "Points you earned per poll, and your redemptions with their voucher codes, newest first (as indexed)",
       access: "resident",
+      response: pointsHistory,
       errors: ["AUTH_REQUIRED", "SESSION_INVALID", "CHAIN_UNAVAILABLE"],
       handler: async ({ session }) => {
         if (!session) throw unauthorized("AUTH_REQUIRED", "sign in first");
@@ -42,6 +38,7 @@ export function pointsRoutes(points: PointsService, history: PointsHistory): Rou
       summary: "The redemption a voucher code belongs to: reward, resident number, transaction and time",
       access: "staff",
       params: voucherParams,
+      response: redemption,
       errors: ["VOUCHER_NOT_FOUND", "STAFF_TOKEN_INVALID"],
       handler: ({ params }) => ({ body: history.voucher(params.code) }),
     }),
@@ -51,6 +48,7 @@ export function pointsRoutes(points: PointsService, history: PointsHistory): Rou
       tag: "points",
       summary: "Your points balance and the nonce your next redemption must be signed with",
       access: "resident",
+      response: balance,
       errors: ["AUTH_REQUIRED", "SESSION_INVALID", "CHAIN_UNAVAILABLE"],
       handler: async ({ session }) => {
         if (!session) throw unauthorized("AUTH_REQUIRED", "sign in first");
@@ -63,6 +61,7 @@ export function pointsRoutes(points: PointsService, history: PointsHistory): Rou
       tag: "points",
       summary: "Rewards staff have listed",
       access: "public",
+      response: rewardList,
       errors: ["CHAIN_UNAVAILABLE"],
       handler: async () => ({ body: { rewards: await points.rewards() } }),
     }),
@@ -75,6 +74,7 @@ export function pointsRoutes(points: PointsService, history: PointsHistory): Rou
       access: "resident",
       params: rewardParams,
       body: redeemBody,
+      response: redeemed,
       errors: [
         "POINTS_INSUFFICIENT",
         "REWARD_UNAVAILABLE",

@@ -1,4 +1,5 @@
 /** The signed-in resident's polls: those whose scope includes their district, with their ballot's status. */
+import { myPollList } from "../../wire/polls";
 import { route } from "../http/route";
 import type { RouteSpec } from "../http/route";
 import { unauthorized } from "../errors";
@@ -35,6 +36,7 @@ export function myPollRoutes(deps: MyPollsDeps): RouteSpec[] {
       summary:
         "Polls open to your district, newest first, each with your latest ballot's status (and why it failed, if it did), the revision the chain counted and the revision your next ballot must carry",
       access: "resident",
+      response: myPollList,
       errors: ["AUTH_REQUIRED", "SESSION_INVALID"],
       handler: async ({ session }) => {
         if (!session) throw unauthorized("AUTH_REQUIRED", "sign in first");

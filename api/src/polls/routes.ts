@@ -1,13 +1,7 @@
-import { z } from "zod";
-import { POLL_STATES } from "../../../contracts/protocol";
+import { pollDetail, pollList, pollListQuery, pollParams } from "../../wire/polls";
 import { route } from "../http/route";
 import type { RouteSpec } from "../http/route";
 import type { PollService } from "./service";
-
-const pollParams = z.strictObject({ pollId: z.coerce.number().int().min(1).max(0xffffffff) });
-const listQuery = z.strictObject({
-  state: z.enum(POLL_STATES).optional(),
-});
 
 export function pollRoutes(polls: PollService): RouteSpec[] {
   return [
@@ -17,7 +11,8 @@ export function pollRoutes(polls: PollService): RouteSpec[] {
       tag: "polls",
       summary: "All polls, newest first, optionally by state, each with its turnout and who may vote",
       access: "public",
-      query: listQuery,
+      query: pollListQuery,
+      response: pollList,
       handler: async ({ query }) => ({
         body: { polls: await polls.list(query.state ? { state: query.state } : undefined) },
       }),
@@ -29,6 +24,7 @@ export function pollRoutes(polls: PollService): RouteSpec[] {
       summary: "One poll with its text, live tallies and current ballot root, read from the chain",
       access: "public",
       params: pollParams,
+      response: pollDetail,
       errors: ["POLL_NOT_FOUND"],
       handler: async ({ params }) => ({ body: await polls.detail(params.pollId) }),
     }),

@@ -1,44 +1,17 @@
-import { z } from "zod";
+import { resetBody } from "../../wire/auth";
+import { okAnswer } from "../../wire/common";
+import {
+  activationCode,
+  importAnswer,
+  importBody,
+  registerStats,
+  residentParams,
+  resetCode,
+} from "../../wire/residents";
 import { route } from "../http/route";
 import type { RouteSpec } from "../http/route";
-import { MAX_PASSWORD_LENGTH } from "../auth/passwords";
 import type { PasswordResets } from "./passwordReset";
 import type { ResidentService } from "./service";
-
-export const RESIDENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
-export const MAX_IMPORT_ROWS = 5000;
-
-export const residentIdSchema = z.string().regex(RESIDENT_ID, "1 to 64 of A-Z a-z 0-9 _ -");
-
-const importRow = z.strictObject({
-  residentId: residentIdSchema,
-  district: z.number().int().min(0).max(0xffffffff),
-  building: z.string().max(100),
-});
-
-const importBody = z.strictObject({
-  residents: z
-    .array(importRow)
-    .min(1)
-    .max(MAX_IMPORT_ROWS)
-    .superRefine((rows, ctx) => {
-      const seen = new Set<string>();
-      rows.forEach((r, i) => {
-        if (seen.has(r.residentId)) {
-          ctx.addIssue({ code: "custom", path: [i, "residentId"], message: "appears twice in this request" });
-        }
-        seen.add(r.residentId);
-      });
-    }),
-});
-
-const residentParams = z.strictObject({ residentId: residentIdSchema });
-
-const resetBody = z.strictObject({
-  residentId: residentIdSchema,
-  code: z.string().min(1).max(64),
-  password: z.string().max(MAX_PASSWORD_LENGTH),
-});
 
 export function residentRoutes(residents: ResidentService, resets: PasswordResets): RouteSpec[] {
   return [
@@ -49,6 +22,7 @@ export function residentRoutes(residents: ResidentService, resets: PasswordReset
       summary: "Import residents; new ones get an activation code, shown only in this answer",
       access: "staff",
       body: importBody,
+      response: importAnswer,
       errors: ["INVALID_REQUEST", "STAFF_TOKEN_INVALID", "SERVICE_NOT_CONFIGURED"],
       handler: async ({ body }) => ({ body: await residents.import(body.residents) }),
     }),
@@ -59,6 +33,7 @@ export function residentRoutes(residents: ResidentService, resets: PasswordReset
       summary: "A new activation code for a resident who has not activated; the old one stops working",
       access: "staff",
       params: residentParams,
+      response: activationCode,
       errors: ["RESIDENT_NOT_FOUND", "ALREADY_ACTIVATED", "STAFF_TOKEN_INVALID"],
       handler: async ({ params }) => ({ body: await residents.reissueCode(params.residentId) }),
     }),
@@ -69,6 +44,7 @@ export function residentRoutes(residents: ResidentService, resets: PasswordReset
       summary: "A password-reset code for an activated resident, valid for three days; an earlier one stops working",
       access: "staff",
       params: residentParams,
+      response: resetCode,
       errors: ["RESIDENT_NOT_FOUND", "NOT_ACTIVATED", "STAFF_TOKEN_INVALID"],
       handler: async ({ params }) => ({ body: await resets.issue(params.residentId) }),
     }),
@@ -79,6 +55,7 @@ export function residentRoutes(residents: ResidentService, resets: PasswordReset
       summary: "Set a new password with the reset code from the city office; then sign in with it",
       access: "public",
       body: resetBody,
+      response: okAnswer,
       errors: ["RESET_CODE_INVALID", "RESET_CODE_EXPIRED", "PASSWORD_WEAK", "RATE_LIMITED", "INVALID_REQUEST"],
       handler: async ({ body }) => ({ body: await resets.reset(body) }),
     }),
@@ -88,6 +65,7 @@ export function residentRoutes(residents: ResidentService, resets: PasswordReset
       tag: "register",
       summary: "How many residents are registered, activated and hold a voter key",
       access: "staff",
+      response: registerStats,
       errors: ["STAFF_TOKEN_INVALID"],
       handler: async () => ({ body: await residents.stats() }),
     }),

@@ -1,29 +1,17 @@
-import { z } from "zod";
+import { pollParams } from "../../wire/common";
+import {
+  ballotPage,
+  pageQuery,
+  pollResult,
+  proofAnswer,
+  proofParams,
+  receiptBody,
+  receiptCheck,
+  timeline,
+} from "../../wire/results";
 import { route } from "../http/route";
 import type { RouteSpec } from "../http/route";
 import type { ResultsService } from "./service";
-
-const pollId = z.coerce.number().int().min(1).max(0xffffffff);
-const pollParams = z.strictObject({ pollId });
-const proofParams = z.strictObject({ pollId, leafIndex: z.coerce.number().int().min(0).max(0xffffffff) });
-const pageQuery = z.strictObject({
-  offset: z.coerce.number().int().min(0).max(0xffffffff).default(0),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
-const hash = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "a 32-byte hex string");
-const receiptBody = z.object({
-  pollId: z.coerce.number().int().min(1).max(0xffffffff),
-  leafIndex: z.coerce.number().int().min(0).max(0xffffffff),
-  leaf: hash,
-  txHash: hash,
-  block: z.coerce.number().int().min(0),
-  ballotBox: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "an address"),
-  chainId: z.coerce.number().int().min(1),
-  // A receipt may carry the ballot's fields too; they are not needed for the proof.
-  voter: z.string().optional(),
-  choices: z.union([z.string(), z.number()]).optional(),
-  revision: z.union([z.string(), z.number()]).optional(),
-});
 
 export function resultRoutes(results: ResultsService): RouteSpec[] {
   return [
@@ -36,6 +24,7 @@ export function resultRoutes(results: ResultsService): RouteSpec[] {
       access: "public",
       params: pollParams,
       query: pageQuery,
+      response: ballotPage,
       errors: ["POLL_NOT_FOUND"],
       handler: async ({ params, query }) => ({ body: await results.ballots(params.pollId, query.offset, query.limit) }),
     }),
@@ -46,6 +35,7 @@ export function resultRoutes(results: ResultsService): RouteSpec[] {
       summary: "Inclusion proof of one ballot, with the indexer's root and the contract's root at the same block",
       access: "public",
       params: proofParams,
+      response: proofAnswer,
       errors: ["POLL_NOT_FOUND", "BALLOT_NOT_FOUND"],
       handler: async ({ params }) => ({ body: await results.proof(params.pollId, params.leafIndex) }),
     }),
@@ -56,6 +46,7 @@ export function resultRoutes(results: ResultsService): RouteSpec[] {
       summary: "Ballots per minute (minutes without ballots are left out)",
       access: "public",
       params: pollParams,
+      response: timeline,
       errors: ["POLL_NOT_FOUND"],
       handler: async ({ params }) => ({ body: await results.timeline(params.pollId) }),
     }),
@@ -66,6 +57,7 @@ export function resultRoutes(results: ResultsService): RouteSpec[] {
       summary: "The indexer's recount and root, with the published final result once finalized",
       access: "public",
       params: pollParams,
+      response: pollResult,
       errors: ["POLL_NOT_FOUND"],
       handler: async ({ params }) => ({ body: await results.result(params.pollId) }),
     }),
@@ -77,6 +69,7 @@ export function resultRoutes(results: ResultsService): RouteSpec[] {
         "Checks a ballot receipt: its leaf is indexed and proven against the contract's root (and the final root)",
       access: "public",
       body: receiptBody,
+      response: receiptCheck,
       errors: ["POLL_NOT_FOUND"],
       handler: async ({ body }) => ({ body: await results.verifyReceipt(body) }),
     }),

@@ -7,7 +7,7 @@ import { api } from "../api";
 import { el, mount } from "../dom";
 import { formatDate, formatNumber, t } from "../i18n";
 import type { MessageKey } from "../messages/en";
-import type { ListedBallot, PollDetail } from "../types";
+import type { BallotPage, ListedBallot, PollDetail } from "../types";
 import { choicesText, decodeSafely } from "./tallies";
 import { errorNotice, shortHex } from "./ui";
 
@@ -46,10 +46,7 @@ export function ballotList(poll: PollDetail, showChoices: boolean): HTMLElement 
 
   const load = async () => {
     try {
-      const page = await api<{ ballots: ListedBallot[]; total: number }>(
-        "GET",
-        `/api/polls/${poll.pollId}/ballots?offset=${offset}&limit=${PAGE}`,
-      );
+      const page = await api<BallotPage>("GET", `/api/polls/${poll.pollId}/ballots?offset=${offset}&limit=${PAGE}`);
       if (page.total === 0) return mount(body, el("p", { class: "muted" }, t("ledger.empty")));
       const prev = el("button", { type: "button", disabled: offset === 0 }, t("ledger.prev"));
       const next = el("button", { type: "button", disabled: offset + PAGE >= page.total }, t("ledger.next"));

@@ -9,7 +9,7 @@ import { el, mount } from "../dom";
 import { t } from "../i18n";
 import { unlock, unlockedWallet } from "../keys/vault";
 import { navigate } from "../router";
-import type { PollDetail } from "../types";
+import type { AcceptedBallot, PollDetail } from "../types";
 import { ballotFields } from "./ballotForm";
 import { errorNotice, field, notice } from "./ui";
 
@@ -65,7 +65,7 @@ export function voteForm({ poll, residentId, enrolled, revision, current, changi
           BALLOT_TYPES,
           ballotMessage(ballot),
         );
-        const answer = await api<{ ballotId: string }>("POST", "/api/ballots", {
+        const answer = await api<AcceptedBallot>("POST", "/api/ballots", {
           pollId: ballot.pollId.toString(),
           choices: ballot.choices.toString(),
           revision: ballot.revision.toString(),

@@ -5,17 +5,10 @@
 import { Wallet } from "ethers";
 import { enrolmentMessage } from "../../../contracts/protocol/enrolment";
 import { api, chainConfig } from "../api";
-import type { Me } from "../types";
+import type { Enrolment, Me } from "../types";
 import { encryptKey, keepUnlocked, promotePending, savePendingKey } from "./vault";
 
-export interface EnrolAnswer {
-  address: string;
-  status: "active";
-  txHash: string;
-  revoked: string | null;
-}
-
-export async function createAndEnrolKey(me: Me, password: string): Promise<EnrolAnswer> {
+export async function createAndEnrolKey(me: Me, password: string): Promise<Enrolment> {
   const config = await chainConfig();
   const random = Wallet.createRandom();
   const wallet = new Wallet(random.privateKey);
@@ -31,7 +24,7 @@ export async function createAndEnrolKey(me: Me, password: string): Promise<Enrol
     issuedAt,
   });
   const signature = await wallet.signMessage(message);
-  const answer = await api<EnrolAnswer>("POST", "/api/me/voter-key", { address: wallet.address, issuedAt, signature });
+  const answer = await api<Enrolment>("POST", "/api/me/voter-key", { address: wallet.address, issuedAt, signature });
   promotePending(me.residentId);
   keepUnlocked(me.residentId, wallet);
   return answer;

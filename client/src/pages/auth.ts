@@ -5,13 +5,8 @@ import { t } from "../i18n";
 import { createAndEnrolKey } from "../keys/enrol";
 import { keepUnlocked, loadStoredKey, unlock, VaultError } from "../keys/vault";
 import { navigate } from "../router";
-import type { Me } from "../types";
+import type { Me, SessionGrant } from "../types";
 import { errorNotice, field, heading, notice } from "../components/ui";
-
-interface TokenAnswer {
-  token: string;
-  expiresAt: string;
-}
 
 function input(props: Record<string, string | boolean>): HTMLInputElement {
   return el("input", { required: true, ...props });
@@ -78,7 +73,7 @@ export function activatePage(main: HTMLElement): void {
       t("auth.activate"),
       async (status) => {
         const id = residentId.value.trim();
-        const answer = await api<TokenAnswer>("POST", "/api/auth/activate", {
+        const answer = await api<SessionGrant>("POST", "/api/auth/activate", {
           residentId: id,
           code: code.value.trim(),
           password: password.value,
@@ -101,7 +96,7 @@ export function signInPage(main: HTMLElement): void {
       t("auth.signIn"),
       async (status) => {
         const id = residentId.value.trim();
-        const answer = await api<TokenAnswer>("POST", "/api/auth/login", { residentId: id, password: password.value });
+        const answer = await api<SessionGrant>("POST", "/api/auth/login", { residentId: id, password: password.value });
         setSession({ ...answer, residentId: id });
         await afterSignIn(id, password.value, status);
       },
@@ -129,7 +124,7 @@ export function resetPage(main: HTMLElement): void {
       async (status) => {
         const id = residentId.value.trim();
         await api("POST", "/api/auth/reset", { residentId: id, code: code.value.trim(), password: password.value });
-        const answer = await api<TokenAnswer>("POST", "/api/auth/login", { residentId: id, password: password.value });
+        const answer = await api<SessionGrant>("POST", "/api/auth/login", { residentId: id, password: password.value });
         setSession({ ...answer, residentId: id });
         status.replaceChildren(notice("success", t("auth.resetDone")));
         await afterSignIn(id, password.value, status);

@@ -7,13 +7,12 @@ import { api } from "../api";
 import { el, mount } from "../dom";
 import { t } from "../i18n";
 import type { Cleanup } from "../router";
-import type { PollDetail } from "../types";
+import type { PollDetail, Timeline } from "../types";
 import { ballotList } from "../components/ballotList";
 import { countsView, resultsView } from "../components/results";
 import { outcomeSection, pollFacts, resultsHeading, resultsShown } from "../components/pollText";
 import { recountPanel } from "../components/recountPanel";
 import { timelineChart } from "../components/timeline";
-import type { TimelineBucket } from "../components/timeline";
 import {
   errorNotice,
   heading,
@@ -66,7 +65,7 @@ export async function explorerPollPage(main: HTMLElement, params: Record<string,
   const drawLive = (p: PollDetail) => mount(live, countsView(p), resultsView(p, shown));
   const loadTimeline = async () => {
     try {
-      const { buckets } = await api<{ buckets: TimelineBucket[] }>("GET", `/api/polls/${pollId}/timeline`);
+      const { buckets } = await api<Timeline>("GET", `/api/polls/${pollId}/timeline`);
       const end = Math.min(Date.now(), Date.parse(poll.end));
       mount(timeline, timelineChart(buckets, Date.parse(poll.start), end));
     } catch (error) {

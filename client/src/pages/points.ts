@@ -7,16 +7,10 @@ import { api, chainConfig } from "../api";
 import { el, mount } from "../dom";
 import { formatDate, formatNumber, lang, t } from "../i18n";
 import { unlock, unlockedWallet } from "../keys/vault";
-import type { Me, PointsHistory, Reward } from "../types";
+import type { Balance, Me, PointsHistory, Redeemed, Reward } from "../types";
 import { rewardCard, rewardName } from "../components/rewardCard";
 import { errorNotice, heading, loading, notice } from "../components/ui";
 import { requireSession } from "./session";
-
-interface Points {
-  resident: number | null;
-  balance: number | string;
-  redemptionNonce: number | string;
-}
 
 function historySection(history: PointsHistory, rewards: Reward[]): HTMLElement {
   const nameOf = (id: number) => {
@@ -98,7 +92,7 @@ export async function pointsPage(main: HTMLElement): Promise<void> {
     mount(body, loading());
     try {
       const [points, { rewards }, me, history] = await Promise.all([
-        api<Points>("GET", "/api/me/points"),
+        api<Balance>("GET", "/api/me/points"),
         api<{ rewards: Reward[] }>("GET", "/api/rewards"),
         api<Me>("GET", "/api/me"),
         historyWith(voucher),
@@ -112,7 +106,7 @@ export async function pointsPage(main: HTMLElement): Promise<void> {
           rewardId: BigInt(reward.rewardId),
           nonce: BigInt(points.redemptionNonce),
         });
-        const answer = await api<{ voucher: string | null }>("POST", `/api/rewards/${reward.rewardId}/redeem`, {
+        const answer = await api<Redeemed>("POST", `/api/rewards/${reward.rewardId}/redeem`, {
           signature,
         });
         await draw(

@@ -1,5 +1,6 @@
 /** `veche residents …`: the resident register in the API. */
 import type { Command } from "commander";
+import type { ActivationCode, RegisterStats, ResetCode } from "../../../api/wire/residents";
 import { ApiClient } from "../api";
 import { contextOf, examples, integer } from "../command";
 import type { CliContext } from "../context";
@@ -72,9 +73,7 @@ export function registerResidentsCommands(program: Command, io: CliIo): void {
     .addHelpText("after", examples(["veche residents stats", "veche residents stats --json"]))
     .action(async (_options: unknown, command: Command) => {
       const ctx = contextOf(io, command);
-      const stats = await staffApi(ctx).get<{ total: number; activated: number; withKey: number }>(
-        "/api/admin/residents/stats",
-      );
+      const stats = await staffApi(ctx).get<RegisterStats>("/api/admin/residents/stats");
       printResult(
         io,
         ctx.json,
@@ -90,7 +89,7 @@ export function registerResidentsCommands(program: Command, io: CliIo): void {
     .addHelpText("after", examples(["veche residents new-code R-000123"]))
     .action(async (residentId: string, _options: unknown, command: Command) => {
       const ctx = contextOf(io, command);
-      const answer = await staffApi(ctx).post<{ residentId: string; activationCode: string }>(
+      const answer = await staffApi(ctx).post<ActivationCode>(
         `/api/admin/residents/${encodeURIComponent(residentId)}/activation-code`,
         {},
       );
@@ -109,7 +108,7 @@ export function registerResidentsCommands(program: Command, io: CliIo): void {
     )
     .action(async (residentId: string, _options: unknown, command: Command) => {
       const ctx = contextOf(io, command);
-      const answer = await staffApi(ctx).post<{ residentId: string; resetCode: string; expiresAt: string }>(
+      const answer = await staffApi(ctx).post<ResetCode>(
         `/api/admin/residents/${encodeURIComponent(residentId)}/reset-code`,
         {},
       );

@@ -5,6 +5,8 @@
  * (mode 0600) for printing as letters; re-importing is harmless, as the API answers known residents
  * as "existing" and issues them no new code.
  */
+import { MAX_IMPORT_ROWS } from "../../../api/wire/residents";
+import type { ImportAnswer } from "../../../api/wire/residents";
 import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
@@ -16,7 +18,8 @@ import { csvField, parseHeader, parseRow } from "./csv";
 import type { ResidentRow } from "./csv";
 
 /** The API takes at most this many residents per request. */
-export const MAX_CHUNK = 5000;
+/** The API takes this many residents per request at most. */
+export const MAX_CHUNK = MAX_IMPORT_ROWS;
 /** Bad rows listed in an error; the count covers them all. */
 export const MAX_REPORTED_ERRORS = 50;
 export const CODES_HEADER = "residentId,district,building,activationCode";
@@ -48,11 +51,6 @@ export interface ImportResult {
   existing: number;
   /** The first MAX_REPORTED_ERRORS bad rows. */
   errors: RowError[];
-}
-
-interface AdminResidentsAnswer {
-  created: { residentId: string; activationCode: string }[];
-  existing: string[];
 }
 
 type Item = { kind: "row"; line: number; row: ResidentRow; endsChunk: boolean } | ({ kind: "error" } & RowError);
@@ -159,7 +157,7 @@ export async function importResidents(options: ImportOptions): Promise<ImportRes
     if (chunk.length === 0) return;
     const rows = chunk;
     chunk = [];
-    const answer = await options.api.post<AdminResidentsAnswer>("/api/admin/residents", { residents: rows }, true);
+    const answer = await options.api.post<ImportAnswer>("/api/admin/residents", { residents: rows }, true);
     const byId = new Map(rows.map((r) => [r.residentId, r]));
     const lines = answer.created.map((c) => {
       const row = byId.get(c.residentId);

@@ -1,4 +1,5 @@
 /** `veche rewards …`: rewards residents can spend participation points on. */
+import type { Redemption } from "../../../api/wire/points";
 import type { Command } from "commander";
 import { contextOf, examples, integer } from "../command";
 import type { CliIo } from "../io";
@@ -86,7 +87,7 @@ export function registerRewardCommands(program: Command, io: CliIo): void {
     )
     .action(async (code: string, _options: unknown, command: Command) => {
       const ctx = contextOf(io, command);
-      const found = await staffApi(ctx).get<VoucherAnswer>(`/api/admin/vouchers/${encodeURIComponent(code)}`);
+      const found = await staffApi(ctx).get<Redemption>(`/api/admin/vouchers/${encodeURIComponent(code)}`);
       printResult(
         io,
         ctx.json,
@@ -96,14 +97,4 @@ export function registerRewardCommands(program: Command, io: CliIo): void {
           `${found.time ? `, redeemed ${utcTime(found.time)}` : ""}\n  transaction ${found.txHash} (block ${found.block})`,
       );
     });
-}
-
-interface VoucherAnswer {
-  voucher: string;
-  rewardId: number;
-  resident: number;
-  cost: number;
-  txHash: string;
-  block: number;
-  time: string | null;
 }
