@@ -57,6 +57,12 @@ export default tseslint.config(
               message: "The API's domain code never depends on HTTP: routes translate between the two.",
             },
             {
+              target: "./test/conformance",
+              from: ["./contracts", "./api", "./client", "./node", "./scripts"],
+              message:
+                "The conformance test works from PROTOCOL.md, its vectors and viem alone, as an outside developer would.",
+            },
+            {
               target: "./client",
               from: "./contracts/protocol/node",
               message: "Native code (keccak, secp256k1 bindings, node:http) cannot run in the browser.",
