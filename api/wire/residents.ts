@@ -3,11 +3,12 @@ import { z } from "zod";
 import { isoTime, residentId } from "./common";
 
 export const MAX_IMPORT_ROWS = 5000;
+export const MAX_BUILDING_LENGTH = 100;
 
 const importRow = z.strictObject({
   residentId,
   district: z.number().int().min(0).max(0xffffffff),
-  building: z.string().max(100),
+  building: z.string().max(MAX_BUILDING_LENGTH),
 });
 
 export const importBody = z.strictObject({

@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { registerAuditCommands } from "./audit/command";
+import { registerBesuCommand } from "./besu/command";
 import { examples } from "./command";
 import { registerDeployCommand } from "./deploy/command";
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./errors";
@@ -17,7 +18,9 @@ export type CliStreams = Partial<CliIo>;
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command("veche")
-    .description("Veche staff CLI: the resident register, polls, rewards, keys and deployment")
+    .description(
+      "Veche staff CLI: the resident register, polls, rewards, keys, deployment, audits and the Besu network",
+    )
     .version(version(), "-V, --version")
     .option("--network <name>", "network name; picks deployments/<name>.json (env VECHE_NETWORK, default localhost)")
     .option("--rpc <url>", "chain JSON-RPC URL (env CHAIN_RPC_URL, default http://127.0.0.1:8545)")
@@ -52,6 +55,7 @@ export function buildProgram(io: CliIo): Command {
   registerKeyCommands(program, io);
   registerDeployCommand(program, io);
   registerAuditCommands(program, io);
+  registerBesuCommand(program, io);
   return program;
 }
 

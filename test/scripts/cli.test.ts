@@ -6,7 +6,8 @@ import { Wallet } from "ethers";
 import { stringify as toYaml } from "yaml";
 import { encodeChoices } from "../../contracts/protocol";
 import type { PollFileInput } from "../../scripts/cli/polls/pollFile";
-import type { ImportResult } from "../../scripts/cli/residents/importResidents";
+import type { ImportResult, RowError } from "../../scripts/cli/residents/importResidents";
+import { parse } from "csv-parse/sync";
 import { csvField, parseHeader, parseRow } from "../../scripts/cli/residents/csv";
 import type { Columns } from "../../scripts/cli/residents/csv";
 import type { PollDetail, PollOverview } from "../../scripts/cli/polls/readPolls";
@@ -82,9 +83,10 @@ describe("veche CLI", function () {
       expect(cells).to.include(`'-${d}`);
       expect(cells).to.include("'+1+1");
       // Read back as a register, a disarmed cell is the value it was given.
-      const columns = parseHeader("residentId,district,building") as Columns;
+      const columns = parseHeader(["residentId", "district", "building"]) as Columns;
       const line = [`-${d}`, "4", "=1+2"].map(csvField).join(",");
-      expect(parseRow(line, columns)).to.deep.equal({ residentId: `-${d}`, district: 4, building: "=1+2" });
+      const [fields] = parse(line) as string[][];
+      expect(parseRow(fields!, columns)).to.deep.equal({ residentId: `-${d}`, district: 4, building: "=1+2" });
     });
 
     it("imports a good file, writes the new residents' codes (mode 0600) and the codes activate", async () => {
@@ -157,6 +159,23 @@ describe("veche CLI", function () {
 
       const skipping = await vecheJson<ImportResult>(cliEnv(stack), ["residents", "import", file, "--skip-invalid"]);
       expect(skipping).to.include({ valid: 1, invalid: 4, created: 1 });
+    });
+
+    it("reads a quoted field that spans lines, and reports later bad records at their own lines", async () => {
+      const ids = newIds(3);
+      const file = register(
+        dir,
+        [`${ids[0]},1,"Arbat 10,\nbldg 2"`, `${ids[1]},x,Arbat 3`, `${ids[2]},2,"Arbat 5`],
+        "multiline.csv",
+      );
+      const run = await veche(cliEnv(stack), ["residents", "import", file, "--json"]);
+      expect(run.code).to.equal(1);
+      const error = (JSON.parse(run.stderr) as { error: { details: { errors: RowError[] } } }).error;
+      expect(error.details.errors.map((e) => e.line)).to.deep.equal([4, 5]);
+      const skipping = await vecheJson<ImportResult>(cliEnv(stack), ["residents", "import", file, "--skip-invalid"]);
+      expect(skipping).to.include({ rows: 3, valid: 1, invalid: 2, created: 1 });
+      const codes = parse(fs.readFileSync(skipping.codesFile, "utf8")) as string[][];
+      expect(codes[1]!.slice(0, 3)).to.deep.equal([ids[0], "1", "Arbat 10,\nbldg 2"]);
     });
 
     it("rejects a file whose header does not name the columns", async () => {

@@ -1,11 +1,14 @@
 /**
- * The resident register as CSV: a header naming `residentId,district,building` (in any order), then
- * one resident per line. Fields may be quoted ("Tverskaya 7, bldg 2"); a field cannot span lines.
+ * The resident register as CSV (RFC 4180, read by csv-parse): a header naming
+ * `residentId,district,building` (in any order), then one resident per record. Fields may be quoted
+ * ("Tverskaya 7, bldg 2"), and a quoted field may span lines. Cells the project wrote with a
+ * formula-disarming apostrophe (`csvField`) read back as the value they were given.
  */
+import { RESIDENT_ID } from "../../../api/wire/common";
+import { MAX_BUILDING_LENGTH } from "../../../api/wire/residents";
+
 export const REQUIRED_COLUMNS = ["residentId", "district", "building"] as const;
-export const RESIDENT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const MAX_DISTRICT = 4_294_967_295;
-export const MAX_BUILDING_LENGTH = 100;
 
 export interface ResidentRow {
   residentId: string;
@@ -14,42 +17,6 @@ export interface ResidentRow {
 }
 
 export type Columns = Record<(typeof REQUIRED_COLUMNS)[number], number> & { count: number };
-
-/** Splits one CSV line into fields; null when a quote is left open or stray text follows one. */
-export function splitCsvLine(line: string): string[] | null {
-  const fields: string[] = [];
-  let field = "";
-  let i = 0;
-  let quoted = false;
-  let afterQuote = false;
-  while (i < line.length) {
-    const char = line[i] as string;
-    if (quoted) {
-      if (char === '"' && line[i + 1] === '"') {
-        field += '"';
-        i += 2;
-        continue;
-      }
-      if (char === '"') {
-        quoted = false;
-        afterQuote = true;
-      } else field += char;
-    } else if (char === ",") {
-      fields.push(field);
-      field = "";
-      afterQuote = false;
-    } else if (afterQuote) {
-      return null;
-    } else if (char === '"' && field.trim() === "") {
-      quoted = true;
-      field = "";
-    } else field += char;
-    i++;
-  }
-  if (quoted) return null;
-  fields.push(field);
-  return fields;
-}
 
 /**
  * A cell a spreadsheet would run as a formula (OWASP's CSV injection advice): it starts with one of
@@ -71,9 +38,7 @@ export function csvValue(cell: string): string {
   return cell.startsWith("'") && FORMULA_START.test(cell.slice(1)) ? cell.slice(1) : cell;
 }
 
-export function parseHeader(line: string): Columns | string {
-  const fields = splitCsvLine(line.replace(/^\uFEFF/, ""));
-  if (!fields) return "header: unbalanced quotes";
+export function parseHeader(fields: readonly string[]): Columns | string {
   const names = fields.map((f) => f.trim());
   const columns: Partial<Columns> = { count: names.length };
   for (const required of REQUIRED_COLUMNS) {
@@ -86,15 +51,13 @@ export function parseHeader(line: string): Columns | string {
   return columns as Columns;
 }
 
-/** The row's resident, or why it is not one. */
-export function parseRow(line: string, columns: Columns): ResidentRow | string {
-  const fields = splitCsvLine(line);
-  if (!fields) return "unbalanced quotes";
+/** The record's resident, or why it is not one. */
+export function parseRow(fields: readonly string[], columns: Columns): ResidentRow | string {
   if (fields.length !== columns.count) return `expected ${columns.count} fields, found ${fields.length}`;
   const residentId = csvValue((fields[columns.residentId] ?? "").trim());
   const districtText = csvValue((fields[columns.district] ?? "").trim());
   const building = csvValue((fields[columns.building] ?? "").trim());
-  if (!RESIDENT_ID_PATTERN.test(residentId)) {
+  if (!RESIDENT_ID.test(residentId)) {
     return `residentId "${residentId.slice(0, 70)}" must be 1-64 letters, digits, "-" or "_"`;
   }
   if (!/^\d{1,10}$/.test(districtText) || Number(districtText) > MAX_DISTRICT) {

@@ -5,11 +5,12 @@
  * (mode 0600) for printing as letters; re-importing is harmless, as the API answers known residents
  * as "existing" and issues them no new code.
  */
-import { MAX_IMPORT_ROWS } from "../../../api/wire/residents";
-import type { ImportAnswer } from "../../../api/wire/residents";
 import fs from "node:fs";
 import path from "node:path";
-import readline from "node:readline";
+import { parse } from "csv-parse";
+import type { CsvError } from "csv-parse";
+import { MAX_IMPORT_ROWS } from "../../../api/wire/residents";
+import type { ImportAnswer } from "../../../api/wire/residents";
 import type { ApiClient } from "../api";
 import { CliError } from "../errors";
 import type { Output } from "../io";
@@ -17,7 +18,6 @@ import { progressBar } from "../progress";
 import { csvField, parseHeader, parseRow } from "./csv";
 import type { ResidentRow } from "./csv";
 
-/** The API takes at most this many residents per request. */
 /** The API takes this many residents per request at most. */
 export const MAX_CHUNK = MAX_IMPORT_ROWS;
 /** Bad rows listed in an error; the count covers them all. */
@@ -60,46 +60,73 @@ export function defaultCodesFile(file: string): string {
   return path.join(parsed.dir, `${parsed.ext.toLowerCase() === ".csv" ? parsed.name : parsed.base}.codes.csv`);
 }
 
+/** Why csv-parse refused a record, in words. */
+function csvProblem(error: CsvError | undefined): string {
+  if (error?.code === "CSV_QUOTE_NOT_CLOSED") return "a quoted field is never closed";
+  if (error?.code === "CSV_INVALID_CLOSING_QUOTE") return "text follows a closing quote";
+  return error?.message ?? "not a CSV record";
+}
+
 /**
  * The file's rows in order. A resident id repeated within one chunk's window is an error (the API must
- * never see one twice in a request); across chunks the API answers the repeat as "existing".
+ * never see one twice in a request); across chunks the API answers the repeat as "existing". Lines are
+ * the file's: a record whose quoted field spans lines is reported at its first line.
  */
 async function* readRegister(file: string, chunkSize: number, onBytes: (bytes: number) => void): AsyncGenerator<Item> {
-  const stream = fs.createReadStream(file, { encoding: "utf8", highWaterMark: 1 << 16 });
-  const lines = readline.createInterface({ input: stream, crlfDelay: Infinity });
-  let lineNo = 0;
+  const stream = fs.createReadStream(file, { highWaterMark: 1 << 16 });
+  const refused: RowError[] = [];
+  const records = stream.pipe(
+    parse({
+      bom: true,
+      info: true,
+      raw: true,
+      relax_quotes: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      skip_records_with_error: true,
+      on_skip: (error, raw) => {
+        // csv-parse counts lines up to the refused record's last; it began as many line feeds earlier.
+        const last = typeof error?.lines === "number" ? error.lines : 0;
+        refused.push({ line: last - (raw?.trim().match(/\n/g)?.length ?? 0), message: csvProblem(error) });
+      },
+    }),
+  );
   let columns: ReturnType<typeof parseHeader> | null = null;
   let window = new Map<string, number>();
+  let count = 0;
   try {
-    for await (const line of lines) {
-      lineNo++;
-      if (lineNo % 1000 === 0) onBytes(stream.bytesRead);
+    for await (const { record, info, raw } of records as AsyncIterable<{
+      record: string[];
+      info: { lines: number };
+      raw: string;
+    }>) {
+      if (++count % 1000 === 0) onBytes(stream.bytesRead);
+      const line = info.lines - (raw.replace(/\r?\n$/, "").match(/\n/g)?.length ?? 0);
+      while (refused.length > 0 && refused[0]!.line < line) yield { kind: "error", ...refused.shift()! };
       if (columns === null) {
-        columns = parseHeader(line);
-        if (typeof columns === "string") throw new CliError("RESIDENTS_HEADER_INVALID", `${file}:1: ${columns}`);
+        columns = parseHeader(record);
+        if (typeof columns === "string") throw new CliError("RESIDENTS_HEADER_INVALID", `${file}:${line}: ${columns}`);
         continue;
       }
-      if (line.trim() === "") continue;
-      if (typeof columns === "string") continue;
-      const row = parseRow(line, columns);
+      const row = parseRow(record, columns);
       if (typeof row === "string") {
-        yield { kind: "error", line: lineNo, message: row };
+        yield { kind: "error", line, message: row };
         continue;
       }
       const first = window.get(row.residentId);
       if (first !== undefined) {
-        yield { kind: "error", line: lineNo, message: `residentId ${row.residentId} repeats line ${first}` };
+        yield { kind: "error", line, message: `residentId ${row.residentId} repeats line ${first}` };
         continue;
       }
-      window.set(row.residentId, lineNo);
+      window.set(row.residentId, line);
       const endsChunk = window.size >= chunkSize;
       if (endsChunk) window = new Map();
-      yield { kind: "row", line: lineNo, row, endsChunk };
+      yield { kind: "row", line, row, endsChunk };
     }
   } finally {
-    lines.close();
     stream.destroy();
   }
+  for (const error of refused) yield { kind: "error", ...error };
   onBytes(stream.bytesRead);
   if (columns === null) throw new CliError("RESIDENTS_FILE_EMPTY", `${file} is empty; it needs a header line`);
 }

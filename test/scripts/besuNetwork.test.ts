@@ -2,17 +2,20 @@ import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
-import { main } from "../../../node/besu/cli";
-import { tempDir } from "./helpers";
+import { runCli } from "../../scripts/cli/main";
+import { tempDir } from "../node/besu/helpers";
 
-function run(argv: string[]): { code: number; out: string; err: string } {
+async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = "";
   let err = "";
-  const code = main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
+  const code = await runCli(["besu-network", ...argv], {
+    stdout: { write: (t: string) => (out += t) },
+    stderr: { write: (t: string) => (err += t) },
+  });
   return { code, out, err };
 }
 
-describe("besu network CLI", () => {
+describe("veche besu-network", () => {
   let tmp: ReturnType<typeof tempDir>;
   beforeEach(() => {
     tmp = tempDir();
@@ -21,8 +24,8 @@ describe("besu network CLI", () => {
 
   const base = () => ["--out", join(tmp.dir, "net"), "--chain-id", "1337"];
 
-  it("prints only the paths it wrote", () => {
-    const r = run([...base(), "--validators", "4", "--observers", "1"]);
+  it("prints only the paths it wrote", async () => {
+    const r = await run([...base(), "--validators", "4", "--observers", "1"]);
     expect(r.code).to.equal(0);
     const lines = r.out.trim().split("\n");
     expect(lines).to.include(join(tmp.dir, "net", "genesis.json"));
@@ -35,8 +38,8 @@ describe("besu network CLI", () => {
     expect(r.out).to.not.contain(key.slice(2));
   });
 
-  it("prints a JSON summary with --json", () => {
-    const r = run([
+  it("prints a JSON summary with --json", async () => {
+    const r = await run([
       ...base(),
       "--validators",
       "4",
@@ -60,14 +63,14 @@ describe("besu network CLI", () => {
     expect(r.out).to.not.contain(key.slice(2));
   });
 
-  it("shows help with examples", () => {
-    const r = run(["--help"]);
+  it("shows help with examples", async () => {
+    const r = await run(["--help"]);
     expect(r.code).to.equal(0);
-    expect(r.out).to.contain("Usage:");
+    expect(r.out).to.contain("Usage: veche besu-network");
     expect(r.out).to.contain("Examples:");
   });
 
-  it("rejects bad arguments with exit code 2 and a clear message", () => {
+  it("rejects bad arguments with exit code 2 and a clear message", async () => {
     const cases: [string[], RegExp][] = [
       [[...base(), "--validators", "0"], /--validators must be at least 1/],
       [[...base(), "--validators", "-1"], /validators/],
@@ -81,7 +84,7 @@ describe("besu network CLI", () => {
       [[...base(), "--p2p-port", "70000x"], /--p2p-port/],
     ];
     for (const [argv, message] of cases) {
-      const r = run(argv);
+      const r = await run(argv);
       expect(r.code, argv.join(" ")).to.equal(2);
       expect(r.err, argv.join(" ")).to.match(message);
       expect(r.out).to.equal("");
@@ -89,21 +92,17 @@ describe("besu network CLI", () => {
     expect(existsSync(join(tmp.dir, "net"))).to.equal(false);
   });
 
-  it("fails with exit code 1 when the output folder already holds a network", () => {
-    expect(run([...base(), "--validators", "1"]).code).to.equal(0);
-    const r = run([...base(), "--validators", "1"]);
+  it("fails with exit code 1 when the output folder already holds a network", async () => {
+    expect((await run([...base(), "--validators", "1"])).code).to.equal(0);
+    const r = await run([...base(), "--validators", "1"]);
     expect(r.code).to.equal(1);
     expect(r.err).to.contain("not empty");
   });
 
   it("exits non-zero as a process on bad input", function () {
     this.timeout(60_000);
-    const cli = resolve(__dirname, "../../../node/besu/cli.ts");
-    const p = spawnSync(
-      process.execPath,
-      ["-r", require.resolve("ts-node/register"), cli, ...base(), "--validators", "0"],
-      { encoding: "utf8", env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" } },
-    );
+    const cli = resolve(__dirname, "../../scripts/cli/bin.js");
+    const p = spawnSync(process.execPath, [cli, "besu-network", ...base(), "--validators", "0"], { encoding: "utf8" });
     expect(p.status).to.equal(2);
     expect(p.stderr).to.contain("--validators must be at least 1");
     expect(p.stdout).to.equal("");
