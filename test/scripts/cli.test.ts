@@ -85,7 +85,7 @@ describe("veche CLI", function () {
       // Read back as a register, a disarmed cell is the value it was given.
       const columns = parseHeader(["residentId", "district", "building"]) as Columns;
       const line = [`-${d}`, "4", "=1+2"].map(csvField).join(",");
-      const [fields] = parse(line) as string[][];
+      const [fields]: string[][] = parse(line, {});
       expect(parseRow(fields!, columns)).to.deep.equal({ residentId: `-${d}`, district: 4, building: "=1+2" });
     });
 
@@ -174,7 +174,7 @@ describe("veche CLI", function () {
       expect(error.details.errors.map((e) => e.line)).to.deep.equal([4, 5]);
       const skipping = await vecheJson<ImportResult>(cliEnv(stack), ["residents", "import", file, "--skip-invalid"]);
       expect(skipping).to.include({ rows: 3, valid: 1, invalid: 2, created: 1 });
-      const codes = parse(fs.readFileSync(skipping.codesFile, "utf8")) as string[][];
+      const codes: string[][] = parse(fs.readFileSync(skipping.codesFile, "utf8"), {});
       expect(codes[1]!.slice(0, 3)).to.deep.equal([ids[0], "1", "Arbat 10,\nbldg 2"]);
     });
 
