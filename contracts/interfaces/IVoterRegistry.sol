@@ -11,8 +11,9 @@ interface IVoterRegistry {
     /// @notice Emitted when `key` stops being able to sign ballots for `resident`.
     event VoterRevoked(uint32 indexed resident, address indexed key);
     /// @notice Emitted when `commitment` becomes the resident's anonymous identity (Semaphore v4), the
-    /// one a secret poll's census counts; it replaces any earlier one.
-    event IdentityCommitted(uint32 indexed resident, uint256 commitment);
+    /// one a secret poll's census counts, living in `building` (a code from the register); it replaces
+    /// any earlier one.
+    event IdentityCommitted(uint32 indexed resident, uint256 commitment, uint32 building);
 
     /// @notice Thrown when the zero address is given as a voter key.
     error RegistryZeroKey();
@@ -35,11 +36,12 @@ interface IVoterRegistry {
     /// @notice Revokes the resident's active key; their ballots already counted stay counted.
     function revoke(bytes32 residentId) external;
 
-    /// @notice Publishes the resident's anonymous identity commitment, replacing any earlier one.
-    function commitIdentity(bytes32 residentId, uint256 commitment) external;
+    /// @notice Publishes the resident's anonymous identity commitment and building, replacing any
+    /// earlier one.
+    function commitIdentity(bytes32 residentId, uint256 commitment, uint32 building) external;
 
-    /// @notice The resident's latest identity commitment, or 0.
-    function identityOf(uint32 resident) external view returns (uint256);
+    /// @notice The resident's latest identity commitment (0 if none) and building.
+    function identityOf(uint32 resident) external view returns (uint256 commitment, uint32 building);
 
     /// @notice The resident number of `residentId`, or 0 if never enrolled.
     function residentOf(bytes32 residentId) external view returns (uint32 resident);

@@ -35,7 +35,7 @@ async function secretFixture() {
     const area = AREAS[i % AREAS.length]!;
     const voter = await enrolVoter(f, area);
     const identity = new Identity(`secret-fixture-${i}`);
-    await (await f.ballotBox.connect(f.registrar).commitIdentity(voter.residentId, identity.commitment)).wait();
+    await (await f.ballotBox.connect(f.registrar).commitIdentity(voter.residentId, identity.commitment, area)).wait();
     residents.push({ ...voter, area, identity });
   }
   const census = buildCensus(
@@ -106,23 +106,23 @@ describe("secret ballots", function () {
       const voter = await enrolVoter(f, 7);
       const first = new Identity("first").commitment;
       const second = new Identity("second").commitment;
-      await expect(f.ballotBox.connect(f.registrar).commitIdentity(voter.residentId, first))
+      await expect(f.ballotBox.connect(f.registrar).commitIdentity(voter.residentId, first, 71))
         .to.emit(f.ballotBox, "IdentityCommitted")
-        .withArgs(voter.resident, first);
-      await (await f.ballotBox.connect(f.registrar).commitIdentity(voter.residentId, second)).wait();
-      expect(await f.ballotBox.identityOf(voter.resident)).to.equal(second);
-      await expect(f.ballotBox.connect(f.registrar).commitIdentity(voter.residentId, 0))
+        .withArgs(voter.resident, first, 71);
+      await (await f.ballotBox.connect(f.registrar).commitIdentity(voter.residentId, second, 72)).wait();
+      expect(await f.ballotBox.identityOf(voter.resident)).to.deep.equal([second, 72n]);
+      await expect(f.ballotBox.connect(f.registrar).commitIdentity(voter.residentId, 0, 71))
         .to.be.revertedWithCustomError(f.ballotBox, "RegistryInvalidCommitment")
         .withArgs(0);
       const field = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
       await expect(
-        f.ballotBox.connect(f.registrar).commitIdentity(voter.residentId, field),
+        f.ballotBox.connect(f.registrar).commitIdentity(voter.residentId, field, 71),
       ).to.be.revertedWithCustomError(f.ballotBox, "RegistryInvalidCommitment");
       await expect(
-        f.ballotBox.connect(f.registrar).commitIdentity(ethers.id("nobody"), first),
+        f.ballotBox.connect(f.registrar).commitIdentity(ethers.id("nobody"), first, 71),
       ).to.be.revertedWithCustomError(f.ballotBox, "RegistryUnknownResident");
       await expect(
-        f.ballotBox.connect(f.stranger).commitIdentity(voter.residentId, first),
+        f.ballotBox.connect(f.stranger).commitIdentity(voter.residentId, first, 71),
       ).to.be.revertedWithCustomError(f.ballotBox, "AccessControlUnauthorizedAccount");
     });
   });
