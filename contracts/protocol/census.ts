@@ -46,6 +46,58 @@ export function censusAreaLeaf(area: number, root: bigint, members: number): str
   return keccak256(coder.encode(["uint32", "uint256", "uint32"], [area, root, members]));
 }
 
+/** What a census's areas are: the residents' districts, or their buildings. */
+export type CensusAreaKind = "district" | "building";
+
+/** The registry's events a census is drawn from, in chain order. */
+export type RegistryEvent =
+  | { kind: "voterEnrolled"; block: number; resident: number; key: string; district: number }
+  | { kind: "voterRevoked"; block: number; resident: number; key: string }
+  | { kind: "identityCommitted"; block: number; resident: number; commitment: bigint; building: number };
+
+/**
+ * The census rule: at the snapshot block, every resident whose latest voter key is active, whose
+ * district is in the poll's scope (all districts when `districts` is empty) and who has an identity
+ * commitment is a member once, with their latest commitment, in the area of their district or
+ * building. A resident who replaces their identity, moves, or enrols after the snapshot still has at
+ * most one identity in the census, and the census never changes after the poll is created.
+ */
+export function censusMembers(
+  events: readonly RegistryEvent[],
+  snapshotBlock: number,
+  districts: readonly number[],
+  areaKind: CensusAreaKind,
+): CensusMember[] {
+  const residents = new Map<
+    number,
+    { key: string; active: boolean; district: number; commitment?: bigint; building?: number }
+  >();
+  for (const e of events) {
+    if (e.block > snapshotBlock) break;
+    const known = residents.get(e.resident);
+    if (e.kind === "voterEnrolled") {
+      residents.set(e.resident, { ...known, key: e.key.toLowerCase(), active: true, district: e.district });
+    } else if (e.kind === "voterRevoked") {
+      if (known && known.key === e.key.toLowerCase()) known.active = false;
+    } else if (known) {
+      known.commitment = e.commitment;
+      known.building = e.building;
+    }
+  }
+  const scope = new Set(districts);
+  const members: CensusMember[] = [];
+  for (const [resident, r] of residents) {
+    if (!r.active || r.commitment === undefined) continue;
+    if (scope.size > 0 && !scope.has(r.district)) continue;
+    members.push({
+      resident,
+      area: areaKind === "district" ? r.district : (r.building ?? 0),
+      commitment: r.commitment,
+    });
+  }
+  return members.sort((a, b) => a.resident - b.resident);
+}
+
 /** Builds the census from its members; an area with nobody in it is not in the census. */
 export function buildCensus(members: readonly CensusMember[]): Census {
   const byArea = new Map<number, CensusMember[]>();
