@@ -228,17 +228,7 @@ contract BallotBox is IBallotBox, ISecretBallots, ParticipationPoints {
         uint32 leafIndex = p.ballots;
         _trees[pollId].append(leafIndex, keccak256(abi.encode(pollId, proof.nullifier, choices, revision, area.area)));
         p.ballots = leafIndex + 1;
-        emit SecretBallotCast(
-            pollId,
-            proof.nullifier,
-            area.area,
-            leafIndex,
-            choices,
-            revision,
-            area.root,
-            proof.depth,
-            proof.points
-        );
+        emit SecretBallotCast(pollId, proof.nullifier, area.area, leafIndex, choices, revision);
     }
 
     /// @inheritdoc ISecretBallots

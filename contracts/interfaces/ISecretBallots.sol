@@ -53,17 +53,15 @@ interface ISecretBallots {
 
     /// @notice Emitted when staff create a secret poll, right after its PollCreated.
     event SecretPollCreated(uint256 indexed pollId, Census census);
-    /// @notice Emitted for every secret ballot counted, with every field its leaf and proof are built from.
+    /// @notice Emitted for every secret ballot counted, with every field its leaf is built from; the
+    /// proof and the area's path are in the transaction's input (castSecretBallot), for audits.
     event SecretBallotCast(
         uint256 indexed pollId,
         uint256 indexed nullifier,
         uint32 area,
         uint32 leafIndex,
         uint256 choices,
-        uint256 revision,
-        uint256 areaRoot,
-        uint256 depth,
-        uint256[8] points
+        uint256 revision
     );
 
     /// @notice Thrown when a secret ballot is sent to an open poll, or an open one to a secret poll.
