@@ -23,6 +23,13 @@ export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default("127.0.0.1"),
   VECHE_DATA_DIR: z.string().default(".veche"),
+  /** A PostgreSQL URL puts every store there, for several API instances; unset, a SQLite file in the data folder. */
+  VECHE_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, "a postgres:// URL")
+    .optional(),
+  /** How long an instance's leases (indexer, relayer accounts) last unless renewed; work passes on after it. */
+  LEASE_SECONDS: z.coerce.number().positive().max(300).default(10),
   VECHE_NETWORK: z.string().default("localhost"),
   DEPLOYMENTS_DIR: z.string().default("deployments"),
   CHAIN_RPC_URL: z.url().default("http://127.0.0.1:8545"),
@@ -72,6 +79,8 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  databaseUrl: string | undefined;
+  leaseTtlMs: number;
   network: string;
   deploymentsDir: string;
   rpcUrl: string;
@@ -108,6 +117,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: c.PORT,
     host: c.HOST,
     dataDir: path.resolve(c.VECHE_DATA_DIR),
+    databaseUrl: c.VECHE_DATABASE_URL,
+    leaseTtlMs: c.LEASE_SECONDS * 1000,
     network: c.VECHE_NETWORK,
     deploymentsDir: path.resolve(c.DEPLOYMENTS_DIR),
     rpcUrl: c.CHAIN_RPC_URL,

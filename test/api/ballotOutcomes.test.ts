@@ -109,7 +109,7 @@ describe("api: every accepted ballot is counted", function () {
       expect(answer.status).to.equal(202);
       const end = await settled(stack, answer.body.ballotId, 60_000);
       expect(end.status).to.equal("mined");
-      expect(stack.api!.veche.ctx.outbox.get(answer.body.ballotId)?.gasFactor).to.equal(4);
+      expect((await stack.api!.veche.ctx.outbox.get(answer.body.ballotId))?.gasFactor).to.equal(4);
     } finally {
       delete (relayer as Partial<typeof relayer>).gasLimits;
     }
@@ -133,7 +133,9 @@ describe("api: every accepted ballot is counted", function () {
         const doomed = await post(stack, oldKey, pollId, 2n, revision);
         expect(doomed.status).to.equal(202);
         failedId = doomed.body.ballotId;
-        await eventually(() => (stack.api!.veche.ctx.outbox.get(failedId)?.status === "sent" ? true : null));
+        await eventually(async () =>
+          (await stack.api!.veche.ctx.outbox.get(failedId))?.status === "sent" ? true : null,
+        );
         // The key is replaced in the same block, ahead of the ballot: the contract refuses the ballot.
         newKey = Wallet.createRandom();
         const rotation = await stack.registrar.enrol(residentId, newKey.address, 1, URGENT);
