@@ -92,7 +92,12 @@ describe("api resident path: sign-in, enrolment, voting and points", function ()
     });
     expect(receipt?.txHash).to.match(/^0x[0-9a-f]{64}$/);
     const mine = (await myPolls(token)).find((p) => p.pollId === pollId);
-    expect(mine?.myBallot).to.deep.equal({ ballotId: posted.body.ballotId, revision: 1, status: "mined" });
+    expect(mine?.myBallot).to.deep.equal({
+      ballotId: posted.body.ballotId,
+      revision: 1,
+      status: "mined",
+      errorCode: null,
+    });
 
     const points = await http(stack, "GET", "/api/me/points", undefined, token);
     expect(points.body).to.deep.equal({ resident: Number(resident), balance: 10, redemptionNonce: 0 });

@@ -10,9 +10,9 @@ export function healthRoutes(ctx: AppContext): RouteSpec[] {
       method: "get",
       path: "/healthz",
       tag: "operations",
-      summary: "The process is up",
+      summary: "The process is up, and which of the instances sharing the store it is",
       access: "public",
-      handler: () => ({ body: { status: "ok" } }),
+      handler: () => ({ body: { status: "ok", instance: ctx.instance.id } }),
     }),
     route({
       method: "get",
