@@ -184,7 +184,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
   app.disable("x-powered-by");
   // ETags hash every JSON answer; nothing here is cached by clients, so they only cost time.
   app.set("etag", false);
-  app.set("trust proxy", "loopback");
+  app.set("trust proxy", config.trustProxy);
   app.use(
     pinoHttp({
       logger: log.child({ part: "http" }),

@@ -62,6 +62,11 @@ export const configSchema = z.object({
   REVOTE_LIMIT_PER_RESIDENT: z.coerce.number().int().nonnegative().default(20),
   /** Re-votes per network address per hour. */
   REVOTE_LIMIT_PER_ADDRESS: z.coerce.number().int().nonnegative().default(1000),
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client's address (per-address limits): Express's
+   * `trust proxy` list, e.g. "loopback, 10.0.4.0/24" for a load balancer on that network.
+   */
+  TRUST_PROXY: z.string().min(1).default("loopback"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** The built web client to serve at /, if any. */
   CLIENT_DIR: z.string().optional(),
@@ -94,6 +99,7 @@ export interface Config {
   lockoutSeconds: number;
   authRateLimitPerMinute: number;
   limits: LimitRules;
+  trustProxy: string;
   logLevel: string;
   clientDir: string | undefined;
   relayerMaxInFlight: number;
@@ -137,6 +143,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       revotesPerResident: { max: c.REVOTE_LIMIT_PER_RESIDENT, windowMs: HOUR_MS },
       revotesPerAddress: { max: c.REVOTE_LIMIT_PER_ADDRESS, windowMs: HOUR_MS },
     },
+    trustProxy: c.TRUST_PROXY,
     logLevel: c.LOG_LEVEL,
     clientDir: c.CLIENT_DIR,
     relayerMaxInFlight: c.RELAYER_MAX_IN_FLIGHT,

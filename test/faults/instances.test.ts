@@ -230,7 +230,7 @@ describe("three API instances on one PostgreSQL", function () {
         const r = await call<BallotAnswer>(s.url, "POST", "/api/ballots", body);
         return r?.body.error?.code === "POLL_NOT_FOUND" || r?.body.error?.code === "VOTER_NOT_ENROLLED" ? null : r;
       });
-      revotes.push(res!.status === 202 ? 202 : res!.body.error!.code);
+      revotes.push(res.status === 202 ? 202 : res.body.error!.code);
     }
     expect(revotes).to.deep.equal([202, 202, 202, "RATE_LIMITED"]);
 
