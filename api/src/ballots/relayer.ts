@@ -67,6 +67,8 @@ export class Relayer {
   private next = 0;
   private timer: NodeJS.Timeout | null = null;
   private checkTimer: NodeJS.Timeout | null = null;
+  private leaseTimer: NodeJS.Timeout | null = null;
+  private leasing: Promise<void> | null = null;
   private sending: Promise<void> | null = null;
   private checking: Promise<void> | null = null;
   private stopped = true;
@@ -105,6 +107,7 @@ export class Relayer {
     await this.check(0);
     this.schedule();
     this.scheduleCheck();
+    this.scheduleLeases();
   }
 
   /** Stops sending and lets other instances take its accounts at once. */
@@ -112,7 +115,8 @@ export class Relayer {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.checkTimer) clearTimeout(this.checkTimer);
-    await Promise.all([this.sending, this.checking]);
+    if (this.leaseTimer) clearTimeout(this.leaseTimer);
+    await Promise.all([this.sending, this.checking, this.leasing]);
     await Promise.all([...this.leased.held.values()].map((a) => this.leased.release(a))).catch(() => undefined);
   }
 
@@ -129,12 +133,18 @@ export class Relayer {
       this.log.info({ accounts: dropped.map((a) => a.address) }, "gave up relayer accounts");
     }
     if (adopted.length === 0) return;
-    const open = await this.outbox.inFlight(adopted.map((a) => a.address));
-    for (const account of adopted) {
-      const pending = await this.chain.provider.getTransactionCount(account.address, "pending");
-      const mine = open.filter((b) => b.relayer === account.address && b.nonce !== null);
-      account.nonce = Math.max(pending, ...mine.map((b) => (b.nonce ?? 0) + 1));
-      account.inFlight = mine.length;
+    try {
+      const open = await this.outbox.inFlight(adopted.map((a) => a.address));
+      for (const account of adopted) {
+        const pending = await this.chain.provider.getTransactionCount(account.address, "pending");
+        const mine = open.filter((b) => b.relayer === account.address && b.nonce !== null);
+        account.nonce = Math.max(pending, ...mine.map((b) => (b.nonce ?? 0) + 1));
+        account.inFlight = mine.length;
+        account.ready = true;
+      }
+    } catch (err) {
+      await Promise.all(adopted.filter((a) => !a.ready).map((a) => this.leased.abandon(a).catch(() => undefined)));
+      throw err;
     }
     this.log.info({ accounts: adopted.map((a) => a.address) }, "took relayer accounts");
   }
@@ -164,8 +174,7 @@ export class Relayer {
 
   private scheduleCheck(): void {
     this.checkTimer = setTimeout(() => {
-      this.checking = this.maintainAccounts()
-        .then(() => Promise.all([this.check(this.options.checkAfterMs), this.refreshGasPrice()]))
+      this.checking = Promise.all([this.check(this.options.checkAfterMs), this.refreshGasPrice()])
         .then(() => undefined)
         .catch((err: unknown) => this.log.warn({ err }, "relayer check failed; will retry"))
         .finally(() => {
@@ -173,6 +182,21 @@ export class Relayer {
           if (!this.stopped) this.scheduleCheck();
         });
     }, CHECK_EVERY_MS);
+  }
+
+  /** Leases are renewed on their own timer, so that a slow check never lets them lapse. */
+  private scheduleLeases(): void {
+    this.leaseTimer = setTimeout(
+      () => {
+        this.leasing = this.maintainAccounts()
+          .catch((err: unknown) => this.log.warn({ err }, "relayer could not renew its leases; will retry"))
+          .finally(() => {
+            this.leasing = null;
+            if (!this.stopped) this.scheduleLeases();
+          });
+      },
+      Math.min(CHECK_EVERY_MS, this.instance.options.leaseTtlMs / 5),
+    );
   }
 
   /**
@@ -298,7 +322,7 @@ export class Relayer {
   private async check(olderThanMs: number): Promise<void> {
     const now = Date.now();
     const provider = this.chain.provider;
-    const accounts = [...this.leased.held.values()];
+    const accounts = [...this.leased.held.values()].filter((a) => a.ready);
     const [head, ...nonces] = await this.chain.rpc.batch<string>([
       { method: "eth_blockNumber", params: [] },
       ...accounts.map((a) => ({ method: "eth_getTransactionCount", params: [a.address, "latest"] })),

@@ -15,6 +15,8 @@ export interface Account {
   inFlight: number;
   /** This instance may sign with the account until then (its lease, less a margin). */
   usableUntil: number;
+  /** Its next nonce is known: set once the account is taken on. */
+  ready: boolean;
 }
 
 export interface AccountChanges {
@@ -42,7 +44,7 @@ export class RelayerAccounts {
 
   /** Accounts usable right now. */
   usable(now = Date.now()): Account[] {
-    return [...this.held.values()].filter((a) => a.usableUntil > now);
+    return [...this.held.values()].filter((a) => a.ready && a.usableUntil > now);
   }
 
   /** Renews the leases held, gives up those above this instance's share, and takes free ones up to it. */
@@ -57,14 +59,10 @@ export class RelayerAccounts {
       if (await this.instance.take(leaseName(account.address), now)) {
         account.usableUntil = this.instance.usableUntil(now);
       } else {
-        this.held.delete(account.address);
-        changes.dropped.push(account);
+        this.drop(account, changes);
       }
     }
-    for (const account of [...this.held.values()].slice(share)) {
-      this.held.delete(account.address);
-      changes.dropped.push(account);
-    }
+    for (const account of [...this.held.values()].slice(share)) this.drop(account, changes);
     for (const c of this.candidates) {
       if (this.held.size >= share) break;
       if (this.held.has(c.address)) continue;
@@ -76,11 +74,25 @@ export class RelayerAccounts {
         nonce: 0,
         inFlight: 0,
         usableUntil: this.instance.usableUntil(now),
+        ready: false,
       };
       this.held.set(c.address, account);
       changes.adopted.push(account);
     }
     return changes;
+  }
+
+  private drop(account: Account, changes: AccountChanges): void {
+    // Whatever still holds the object (a check under way) sees it is no longer to be signed with.
+    account.usableUntil = 0;
+    this.held.delete(account.address);
+    changes.dropped.push(account);
+  }
+
+  /** Gives up an account taken on whose nonce could not be read: another try takes it afresh. */
+  async abandon(account: Account): Promise<void> {
+    this.drop(account, { adopted: [], dropped: [] });
+    await this.release(account);
   }
 
   /** Lets another instance take the account at once (after this one stopped signing with it). */

@@ -19,8 +19,12 @@ export interface ClusterOptions {
 /** A holder stops using a lease this long before it lapses, in case its clock runs slow. */
 export const LEASE_MARGIN_FRACTION = 0.3;
 
+/** Lapsed leases are kept this long (a dead instance's name stays readable in the table), then dropped. */
+const FORGET_LAPSED_MS = 3_600_000;
+
 export class Instance {
   readonly id = crypto.randomUUID();
+  private heartbeats = 0;
 
   constructor(
     readonly leases: LeaseStore,
@@ -30,6 +34,7 @@ export class Instance {
   /** Renews this instance's heartbeat; returns how many instances are alive, this one included. */
   async heartbeat(now = Date.now()): Promise<number> {
     await this.leases.acquire(`instance:${this.id}`, this.id, this.options.leaseTtlMs, now);
+    if (this.heartbeats++ % 600 === 0) await this.leases.forgetLapsed(now - FORGET_LAPSED_MS);
     return Math.max(1, (await this.leases.live("instance:", now)).length);
   }
 

@@ -21,6 +21,8 @@ export interface LeaseStore {
   /** Takes the lease whoever holds it: for a store only one instance can use (a SQLite file). */
   seize(name: string, holder: string, ttlMs: number, now: number): Promise<void>;
   release(name: string, holder: string): Promise<void>;
+  /** Drops leases that lapsed before `before` (instances long gone, locks given up by dying). */
+  forgetLapsed(before: number): Promise<number>;
   /** Leases not lapsed whose names start with `prefix`. */
   live(prefix: string, now: number): Promise<Lease[]>;
 }
@@ -59,6 +61,10 @@ export class SqlLeaseStore implements LeaseStore {
 
   async release(name: string, holder: string): Promise<void> {
     await this.sql.run("DELETE FROM leases WHERE name = ? AND holder = ?", [name, holder]);
+  }
+
+  forgetLapsed(before: number): Promise<number> {
+    return this.sql.run("DELETE FROM leases WHERE expires_at < ?", [before]);
   }
 
   async live(prefix: string, now: number): Promise<Lease[]> {
