@@ -51,12 +51,18 @@ contract BallotBox is IBallotBox, ParticipationPoints {
         string uri;
     }
 
+    struct Outcome {
+        bytes32 hash;
+        string uri;
+    }
+
     uint256 private _pollCount;
     mapping(uint256 pollId => Poll) private _polls;
     mapping(uint256 pollId => mapping(uint32 district => bool)) private _scope;
     mapping(uint256 pollId => mapping(uint256 word => uint256 lanes)) private _tallies;
     mapping(uint256 pollId => mapping(uint256 word => uint256 records)) private _records;
     mapping(uint256 pollId => BallotTree.Tree) private _trees;
+    mapping(uint256 pollId => Outcome) private _outcomes;
 
     constructor(address admin) EIP712("Veche", "1") {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
@@ -119,6 +125,24 @@ contract BallotBox is IBallotBox, ParticipationPoints {
         p.status = Status.Finalized;
         p.finalRoot = root;
         emit PollFinalized(pollId, p.ballots, root, PackedTally.unpack(_tallies[pollId], p.totalOptions));
+    }
+
+    /// @inheritdoc IBallotBox
+    function publishOutcome(
+        uint256 pollId,
+        bytes32 outcomeHash,
+        string calldata uri
+    ) external onlyRole(POLL_ADMIN_ROLE) {
+        PollState current = _state(_polls[pollId], pollId);
+        if (current != PollState.Closed && current != PollState.Finalized) {
+            revert PollUnexpectedState(pollId, current);
+        }
+        if (outcomeHash == bytes32(0)) revert PollOutcomeEmpty(pollId);
+        Outcome storage published = _outcomes[pollId];
+        if (published.hash != bytes32(0)) revert PollOutcomeAlreadyPublished(pollId);
+        published.hash = outcomeHash;
+        published.uri = uri;
+        emit PollOutcomePublished(pollId, outcomeHash, uri);
     }
 
     /// @inheritdoc IBallotBox
@@ -205,6 +229,13 @@ contract BallotBox is IBallotBox, ParticipationPoints {
         uint256 recorded = BallotRecords.read(_records[pollId], p.recordShift, resident);
         if (!p.revote) return (recorded, 0);
         return (recorded & BallotRecords.MAX_REVISION, recorded >> BallotRecords.REVISION_BITS);
+    }
+
+    /// @inheritdoc IBallotBox
+    function outcome(uint256 pollId) external view returns (bytes32 outcomeHash, string memory uri) {
+        _state(_polls[pollId], pollId);
+        Outcome storage published = _outcomes[pollId];
+        return (published.hash, published.uri);
     }
 
     /// @inheritdoc IBallotBox

@@ -34,11 +34,13 @@ import { MinedNotifier } from "./ballots/notifier";
 import { ballotRoutes } from "./ballots/routes";
 import { PollService } from "./polls/service";
 import { pollRoutes } from "./polls/routes";
+import { EligibilityCounter } from "./polls/eligibility";
 import { healthRoutes } from "./health/routes";
 import { residentMigrations } from "./residents/schema";
 import { SqlResidentStore } from "./residents/store";
 import { ResidentService } from "./residents/service";
 import { residentRoutes } from "./residents/routes";
+import { PasswordResets } from "./residents/passwordReset";
 import { authMigrations } from "./auth/schema";
 import { SqlSessionStore } from "./auth/store";
 import { AuthService } from "./auth/service";
@@ -51,6 +53,7 @@ import { SerialSender } from "./keys/transactions";
 import { keyRoutes } from "./keys/routes";
 import { PointsService } from "./points/service";
 import { pointsRoutes } from "./points/routes";
+import { PointsHistory } from "./points/history";
 import { myPollRoutes } from "./polls/myPolls";
 import { Metrics } from "./metrics";
 import { limitMigrations } from "./limits/schema";
@@ -59,6 +62,7 @@ import { ActionLimiter } from "./limits/limiter";
 import { mountRoutes, route } from "./http/route";
 import type { Authenticators, RouteSpec } from "./http/route";
 import { openApiDocument } from "./http/openapi";
+import { docsPage } from "./http/docsPage";
 import { errorHandler, notFoundHandler } from "./http/errorHandler";
 
 export interface VecheApp {
@@ -123,12 +127,16 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
   const ballots = new BallotService(chain, state, outbox, new SqlReservationStore(sql), metrics, limiter, () =>
     relayer.notify(),
   );
-  const polls = new PollService(chain, state);
 
   const keyStore = new SqlVoterKeyStore(sql);
-  const residents = new ResidentService(new SqlResidentStore(sql), config.residentPepper, () =>
-    keyStore.residentsWithActiveKey(),
-  );
+  const residentStore = new SqlResidentStore(sql);
+  const residents = new ResidentService(residentStore, config.residentPepper, () => keyStore.residentsWithActiveKey());
+  const eligibility = new EligibilityCounter({
+    registered: () => residentStore.countsByDistrict(),
+    enrolled: () => follower.store.activeVotersByDistrict(),
+  });
+  follower.addListener(eligibility);
+  const polls = new PollService(chain, state, trees, eligibility);
   const authService = new AuthService(residents, new SqlSessionStore(sql), {
     sessionTtlSeconds: config.sessionTtlSeconds,
     lockoutSeconds: config.lockoutSeconds,
@@ -150,6 +158,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
     keys,
     chain.rewards ? new SerialSender(chain.rewards) : null,
     log.child({ part: "points" }),
+    () => residents.pepper,
   );
 
   const specs: RouteSpec[] = [
@@ -157,21 +166,25 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
     ...pollRoutes(polls),
     ...resultRoutes(new ResultsService(chain, state, follower, trees)),
     ...ballotRoutes(ballots, notifier),
-    ...residentRoutes(residents),
+    ...residentRoutes(residents, new PasswordResets(residents)),
     ...authRoutes(authService),
     ...keyRoutes(residents, keys),
     ...myPollRoutes({ polls, residents, keys, outbox, state }),
-    ...pointsRoutes(points),
+    ...pointsRoutes(points, new PointsHistory(follower.store, state, () => residents.pepper)),
   ];
   const docs = openApiDocument(specs, "0.1.0");
+  const docsHtml = docsPage(specs, "0.1.0");
   specs.push(
     route({
       method: "get",
       path: "/api/docs",
       tag: "operations",
-      summary: "This OpenAPI document",
+      summary: "This OpenAPI document (a readable page for browsers)",
       access: "public",
-      handler: () => ({ body: docs }),
+      handler: ({ req, res }) => {
+        if (req.accepts(["application/json", "text/html"]) === "text/html") res.type("html").send(docsHtml);
+        return { body: docs };
+      },
     }),
   );
 
@@ -212,7 +225,13 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
   // The web client reads the chain's JSON-RPC itself (recounts, receipt checks): allow that origin.
   app.use(
     helmet({
-      contentSecurityPolicy: { directives: { "connect-src": ["'self'", new URL(config.publicRpcUrl).origin] } },
+      contentSecurityPolicy: {
+        directives: {
+          "connect-src": ["'self'", new URL(config.publicRpcUrl).origin],
+          // Reward pictures may be linked from the city's own sites.
+          "img-src": ["'self'", "data:", "https:"],
+        },
+      },
     }),
   );
   app.use("/api/auth", signInRateLimit(counters, config.authRateLimitPerMinute));

@@ -35,10 +35,30 @@ export function onLangChange(listener: () => void): void {
   listeners.add(listener);
 }
 
-/** The text for `key`, with `{name}` placeholders filled from `params`. */
+/** Plural forms in the order a `{n|…|…}` placeholder lists them, per language. */
+const PLURAL_FORMS: Record<Lang, Intl.LDMLPluralRule[][]> = {
+  en: [["one"], ["zero", "two", "few", "many", "other"]],
+  ru: [["one"], ["few"], ["zero", "two", "many", "other"]],
+};
+
+/** `{n|point|points}` (Russian: `{n|балл|балла|баллов}`): the form that agrees with the number `n`. */
+function pluralForm(name: string, forms: string, params: Record<string, string | number>): string {
+  const value = Number(String(params[name] ?? "").replace(/[^\d.-]/g, ""));
+  const category = new Intl.PluralRules(current).select(value);
+  const options = forms.split("|");
+  const index = PLURAL_FORMS[current].findIndex((group) => group.includes(category));
+  return options[Math.max(0, index)] ?? options[options.length - 1] ?? "";
+}
+
+/**
+ * The text for `key`, with `{name}` placeholders filled from `params` and `{name|one|other}` plural
+ * forms agreeing with the number in `params[name]`.
+ */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
   const text = (dictionaries[current] as Partial<Record<string, string>>)[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+  return text
+    .replace(/\{(\w+)\|([^}]*)\}/g, (_, name: string, forms: string) => pluralForm(name, forms, params))
+    .replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
 }
 
 /** Why a ballot did not count, in words, from the API's stable error code. */
@@ -57,6 +77,10 @@ export function formatPercent(fraction: number): string {
 
 export function formatDate(iso: string | number | Date): string {
   return new Intl.DateTimeFormat(current, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
+}
+
+export function formatTime(value: string | number | Date): string {
+  return new Intl.DateTimeFormat(current, { timeStyle: "short" }).format(new Date(value));
 }
 
 /** "in 3 hours" / "через 3 часа"; negative spans read as the past. */

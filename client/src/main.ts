@@ -4,10 +4,11 @@ import { onSessionChange, session } from "./api";
 import { el, mount } from "./dom";
 import { LANGS, lang, onLangChange, setLang, t } from "./i18n";
 import { addRoute, interceptLinks, onNavigate, render, setFallback } from "./router";
-import { activatePage, signInPage, signOut } from "./pages/auth";
+import { activatePage, resetPage, signInPage, signOut } from "./pages/auth";
 import { ballotPage, savedReceiptPage } from "./pages/ballot";
 import { explorerListPage } from "./pages/explorerList";
 import { explorerPollPage } from "./pages/explorerPoll";
+import { helpPage } from "./pages/help";
 import { keyPage } from "./pages/key";
 import { myPollsPage } from "./pages/myPolls";
 import { pointsPage } from "./pages/points";
@@ -20,6 +21,8 @@ addRoute("/polls/:pollId", explorerPollPage);
 addRoute("/receipt", receiptCheckPage);
 addRoute("/signin", signInPage);
 addRoute("/activate", activatePage);
+addRoute("/reset", resetPage);
+addRoute("/help", helpPage);
 addRoute("/me", myPollsPage);
 addRoute("/me/polls/:pollId", votePage);
 addRoute("/me/ballots/:ballotId", ballotPage);
@@ -58,7 +61,7 @@ function drawHeader(): void {
     el(
       "div",
       { class: "bar" },
-      el("a", { href: "/", class: "brand" }, "Veche"),
+      el("a", { href: "/", class: "brand" }, t("app.name")),
       el(
         "nav",
         { "aria-label": t("nav.label") },
@@ -81,7 +84,7 @@ function drawHeader(): void {
     ),
   );
   const footer = document.getElementById("footer");
-  if (footer) mount(footer, el("p", {}, t("footer.text")));
+  if (footer) mount(footer, el("p", {}, t("footer.text"), " ", el("a", { href: "/help" }, t("footer.help"))));
   const skip = document.querySelector(".skip");
   if (skip) skip.textContent = t("nav.skip");
   document.title = t("app.title");

@@ -5,6 +5,7 @@
 import { getAddress, isHexString } from "ethers";
 import { ballotLeaf } from "../../contracts/protocol/ballot";
 import { verifyBallotProof } from "../../contracts/protocol/tree";
+import { POLL_STATES } from "../../contracts/protocol/contract";
 import { api } from "./api";
 import { chainReader, readPollRoot } from "./chain";
 import type { ChainReader, PollRootAt } from "./chain";
@@ -72,7 +73,15 @@ function safeJson(text: string): unknown {
 }
 
 export type VerifyOutcome =
-  | { kind: "verified"; root: string; block: number; ballots: number }
+  | {
+      kind: "verified";
+      root: string;
+      block: number;
+      ballots: number;
+      /** The revision of the resident's ballot that counts now, read from the contract. */
+      countedRevision: number;
+      cancelled: boolean;
+    }
   | { kind: "wrong-deployment" }
   | { kind: "leaf-mismatch" }
   | { kind: "not-included"; root: string; block: number; ballots: number }
@@ -105,15 +114,27 @@ export async function verifyReceipt(receipt: Receipt, config: ChainConfig): Prom
       continue;
     }
     const proofInput = { leafIndex: receipt.leafIndex, ballots: proof.ballots, siblings: proof.siblings };
-    const ok = verifyBallotProof(receipt.leaf, proofInput, onChain.root);
-    return {
-      kind: ok ? "verified" : "not-included",
-      root: onChain.root,
-      block: onChain.block,
-      ballots: onChain.ballots,
-    };
+    const at = { root: onChain.root, block: onChain.block, ballots: onChain.ballots };
+    if (!verifyBallotProof(receipt.leaf, proofInput, onChain.root)) return { kind: "not-included", ...at };
+    return { kind: "verified", ...at, ...(await countedNow(reader, receipt)) };
   }
   return { kind: "chain-moving" };
+}
+
+/**
+ * Whether the receipt's ballot is the one that counts: the contract keeps each resident's last
+ * counted revision (a re-vote replaces the ballot before it), and the poll may have been cancelled.
+ */
+async function countedNow(
+  reader: ChainReader,
+  receipt: Receipt,
+): Promise<{ countedRevision: number; cancelled: boolean }> {
+  const [resident] = await reader.box.voter(receipt.voter);
+  const [[revision], state] = await Promise.all([
+    reader.box.ballotOf(receipt.pollId, resident),
+    reader.box.state(receipt.pollId),
+  ]);
+  return { countedRevision: Number(revision), cancelled: POLL_STATES[Number(state)] === "Cancelled" };
 }
 
 /**

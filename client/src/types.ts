@@ -1,5 +1,5 @@
 /** Shapes of the API's answers, as documented in its contract (GET /api/docs). */
-import type { PollContent, Question } from "../../contracts/protocol/index";
+import type { PollContent, PollOutcome, Question } from "../../contracts/protocol/index";
 
 export type PollState = "Pending" | "Active" | "Closed" | "Cancelled" | "Finalized";
 
@@ -24,10 +24,16 @@ export interface PollSummary {
   content: PollContent | null;
   contentHash: string;
   finalRoot: string | null;
+  /** What the city decided, once staff publish it on-chain. */
+  outcome: PollOutcome | null;
+  /** Ballots on the ledger, re-votes included. */
+  ballots: number;
+  /** Residents whose ballot counts. */
+  voters: number;
+  eligible: { registered: number; enrolled: number };
 }
 
 export interface PollDetail extends PollSummary {
-  ballots: number;
   tallies: string[];
   ballotRoot: string;
 }
@@ -93,6 +99,20 @@ export interface ListedBallot {
   txHash: string;
   block: number;
   time: string | number | null;
+  /** A later ballot of the same resident counts instead of this one. */
+  replaced?: boolean;
+}
+
+export interface PointsHistory {
+  earned: { pollId: number; title: { en: string; ru: string } | null; points: number; end: string }[];
+  redemptions: {
+    rewardId: number;
+    cost: number;
+    txHash: string;
+    block: number;
+    time: string | null;
+    voucher: string;
+  }[];
 }
 
 export interface Reward {

@@ -61,6 +61,9 @@ interface IBallotBox {
     event PollCancelled(uint256 indexed pollId);
     /// @notice Emitted when staff publish a closed poll's final result.
     event PollFinalized(uint256 indexed pollId, uint32 ballots, bytes32 root, uint256[] tallies);
+    /// @notice Emitted when staff publish what the city decided after a poll: `uri` holds the text,
+    /// `outcomeHash` is keccak256 of its bytes.
+    event PollOutcomePublished(uint256 indexed pollId, bytes32 outcomeHash, string uri);
     /// @notice Emitted for every ballot counted, with every field its leaf is built from.
     event BallotCast(
         uint256 indexed pollId,
@@ -82,6 +85,10 @@ interface IBallotBox {
     error PollInvalidQuestions(uint256 questionIndex);
     /// @notice Thrown when a poll's options do not fit its ballot record (256 in all, 240 with re-voting).
     error PollTooManyOptions(uint256 total);
+    /// @notice Thrown when a poll's outcome was already published; it is published once.
+    error PollOutcomeAlreadyPublished(uint256 pollId);
+    /// @notice Thrown when an outcome is published with a zero hash.
+    error PollOutcomeEmpty(uint256 pollId);
     /// @notice Thrown when a ballot's signature is malformed.
     error BallotInvalidSignature();
     /// @notice Thrown when the signing key was never enrolled.
@@ -109,6 +116,9 @@ interface IBallotBox {
     /// @notice Publishes a closed poll's tallies and ballot root, after which nothing about it changes.
     function finalizePoll(uint256 pollId) external;
 
+    /// @notice Publishes, once, what the city decided after a closed or finalized poll.
+    function publishOutcome(uint256 pollId, bytes32 outcomeHash, string calldata uri) external;
+
     /// @notice Counts a ballot signed by an enrolled voter key.
     /// @param revision 1 for a resident's first ballot in the poll; each re-vote signs a higher one, so an
     /// old signed ballot can never be replayed over a newer one.
@@ -135,6 +145,9 @@ interface IBallotBox {
     /// @notice The revision of the resident's last counted ballot (0 if none) and, on re-vote polls,
     /// the choices it counted.
     function ballotOf(uint256 pollId, uint32 resident) external view returns (uint256 revision, uint256 choices);
+
+    /// @notice The poll's published outcome: its hash and text URI (zero and empty until published).
+    function outcome(uint256 pollId) external view returns (bytes32 outcomeHash, string memory uri);
 
     /// @notice The EIP-712 digest a voter signs for a ballot.
     function ballotDigest(uint256 pollId, uint256 choices, uint256 revision) external view returns (bytes32);

@@ -11,3 +11,5 @@ export * from "./contract";
 export * from "./deployment";
 export * from "./pollContent";
 export * from "./enrolment";
+export * from "./pollOutcome";
+export * from "./rewardContent";

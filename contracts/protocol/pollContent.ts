@@ -8,10 +8,19 @@ export const LANGUAGES = ["en", "ru"] as const;
 export type Language = (typeof LANGUAGES)[number];
 export type LocalizedText = Record<Language, string>;
 
+/**
+ * When the site shows a poll's tallies: as they come in, to a resident once they voted, or only once
+ * the poll is closed. The tallies stay public on the ledger either way; this governs the site only.
+ */
+export const RESULTS_VISIBILITY = ["live", "afterVote", "afterClose"] as const;
+export type ResultsVisibility = (typeof RESULTS_VISIBILITY)[number];
+
 export interface PollContent {
   title: LocalizedText;
   description: LocalizedText;
   questions: { text: LocalizedText; options: LocalizedText[] }[];
+  /** Absent means "live". */
+  results?: ResultsVisibility;
 }
 
 const DATA_PREFIX = "data:application/json;base64,";
@@ -20,6 +29,11 @@ export function encodePollContent(content: PollContent): { uri: string; contentH
   const json = JSON.stringify(content);
   const bytes = toUtf8Bytes(json);
   return { uri: DATA_PREFIX + encodeBase64(bytes), contentHash: keccak256(bytes) };
+}
+
+/** When the site shows the poll's tallies (see ResultsVisibility). */
+export function resultsVisibility(content: PollContent | null): ResultsVisibility {
+  return content?.results ?? "live";
 }
 
 /** The poll's text if the URI holds text whose hash matches; null otherwise. */
@@ -49,6 +63,7 @@ function isPollContent(v: unknown): v is PollContent {
     isText(c.title) &&
     isText(c.description) &&
     Array.isArray(c.questions) &&
-    c.questions.every((q) => isText(q?.text) && Array.isArray(q?.options) && q.options.every(isText))
+    c.questions.every((q) => isText(q?.text) && Array.isArray(q?.options) && q.options.every(isText)) &&
+    (c.results === undefined || RESULTS_VISIBILITY.includes(c.results))
   );
 }

@@ -10,15 +10,15 @@
  * transaction, receipt and log to SQLite as it is mined, and the JSON-RPC endpoint clients use is a
  * front that answers older history from the archive and passes everything else to anvil.
  *
- * What anvil's `--state` brings back, measured with anvil 1.7.1 (test/node/embedded):
- * - after a clean stop (SIGTERM; anvil dumps before exiting): blocks, transactions, receipts,
- *   contract code and storage, `eth_getLogs`, account nonces, and the height continues. Transactions
- *   still pending at the stop are lost.
- * - after SIGKILL, with `--state-interval 1`: everything up to the last dump (18 kills lost 0 or 1
- *   block each); the API's outbox re-sends what was lost.
+ * What a restart brings back, measured with anvil 1.7.1 (test/node/embedded):
+ * - after a clean stop (a last state dump, then SIGTERM): blocks, transactions, receipts, contract
+ *   code and storage, `eth_getLogs`, account nonces, and the height continues. Transactions still
+ *   pending at the stop are lost (the API's outbox re-sends them).
+ * - after SIGKILL: everything up to the last dump (`stateIntervalSeconds`); the archive forgets the
+ *   blocks anvil lost, and the API's outbox re-sends their ballots.
  * - never: state at blocks before the reload (eth_call at an older block fails); read `latest`.
- * - a kill during a dump leaves a cut-off file anvil refuses to load; `prepareStateFile` then falls
- *   back to the last good copy, which is at most `lastGoodCopySeconds` (+ the dump time) behind.
+ * - dumps are written atomically (stateDumps.ts); a state file damaged otherwise falls back to the
+ *   previous dump, kept as the last good copy.
  */
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
@@ -29,8 +29,9 @@ import { DEV_ACCOUNT_COUNT, loadDevKeys } from "./devKeys";
 import type { DevKeys } from "./devKeys";
 import { ChainError } from "./errors";
 import { assertPortFree, pickFreePort } from "./ports";
-import { copyIfComplete, prepareStateFile } from "./stateFile";
-import { assertDataDirFree, waitForRpc, waitForExit } from "./process";
+import { prepareStateFile } from "./stateFile";
+import { StateDumper } from "./stateDumps";
+import { CHAIN_DIR_VARIABLE, assertDataDirFree, waitForRpc, waitForExit } from "./process";
 import type { ExitStatus } from "./process";
 import { RpcClient } from "../../contracts/protocol/node/rpc";
 import { ArchiveStore } from "./archive/store";
@@ -64,15 +65,13 @@ export interface EmbeddedChainOptions {
    * 1,500 ballots/s) and the dev accounts' private keys. Default false: errors only.
    */
   verboseNodeLog?: boolean;
-  /** How often the last good copy of the state is refreshed; default 5. */
-  lastGoodCopySeconds?: number;
   /** Blocks with transactions anvil keeps whole; default 32. */
   keptBlocks?: number;
   /** Seconds between anvil's state dumps; default 5. */
   stateIntervalSeconds?: number;
   /** How long to wait for JSON-RPC to answer; default 30 s. */
   startTimeoutMs?: number;
-  /** How long `stop()` waits for anvil's final dump; default 120 s. */
+  /** How long `stop()` waits for anvil to exit after the final dump; default 10 s. */
   stopTimeoutMs?: number;
 }
 
@@ -113,7 +112,6 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
   if (requestedPort > 65535) throw new ChainError("CHAIN_CONFIG_INVALID", "port must be at most 65535");
   const chainId = positiveInteger("chainId", options.chainId ?? DEFAULT_CHAIN_ID);
   const blockTime = positiveInteger("blockTimeSeconds", options.blockTimeSeconds ?? 1);
-  const copyEveryMs = positiveInteger("lastGoodCopySeconds", options.lastGoodCopySeconds ?? 5) * 1000;
   const gasLimit = options.gasLimit ?? DEFAULT_GAS_LIMIT;
   if (gasLimit <= 0n) throw new ChainError("CHAIN_CONFIG_INVALID", "gasLimit must be positive");
   const keptBlocks = positiveInteger("keptBlocks", options.keptBlocks ?? DEFAULT_KEPT_BLOCKS);
@@ -123,7 +121,7 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
   const pidFile = path.join(chainDir, "anvil.pid");
   const stateFile = path.join(chainDir, "state.json");
   // First, so a node left running by a killed parent is named rather than reported as a taken port.
-  assertDataDirFree(pidFile, stateFile);
+  assertDataDirFree(pidFile, chainDir);
   if (requestedPort !== 0) await assertPortFree(requestedPort, host);
   const port = requestedPort === 0 ? await pickFreePort(host) : requestedPort;
   // anvil itself listens on a private port; clients talk to the front on `port`.
@@ -158,18 +156,21 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
     ["--gas-limit", gasLimit.toString()],
     ["--mnemonic", keys.mnemonic],
     ["--accounts", String(DEV_ACCOUNT_COUNT)],
-    ["--state", stateFile],
-    ["--state-interval", String(stateInterval)],
+    outcome === "new" ? [] : ["--load-state", stateFile],
     ["--transaction-block-keeper", String(keptBlocks)],
     options.verboseNodeLog ? [] : ["--quiet"],
   ].flat();
   log(`starting ${binary} on 127.0.0.1:${nodePort} (front on ${host}:${port}), chain id ${chainId}, state ${outcome}`);
   // Own process group: a Ctrl-C in the terminal reaches only us, and we stop anvil in order.
-  const child: ChildProcess = spawn(binary, args, { stdio: ["ignore", logFd, logFd], detached: true });
+  const child: ChildProcess = spawn(binary, args, {
+    stdio: ["ignore", logFd, logFd],
+    detached: true,
+    env: { ...process.env, [CHAIN_DIR_VARIABLE]: chainDir },
+  });
   const exited = waitForExit(child);
   const pid = child.pid;
   if (pid !== undefined) fs.writeFileSync(pidFile, String(pid));
-  // If our process ends without stop(), anvil still gets the signal that makes it dump its state.
+  // If our process ends without stop(), anvil ends too, as after a kill: the last dump stands.
   const onProcessExit = (): void => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
   };
@@ -191,32 +192,21 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
     nodeHead: () => copier.head,
   });
   let frontOpen = false;
-  let copying: Promise<unknown> = Promise.resolve();
-  let lastCopiedMtime = 0;
-  const refreshLastGood = (): Promise<unknown> => {
-    copying = copying
-      .catch(() => undefined)
-      .then(async () => {
-        const mtime = fs.existsSync(stateFile) ? fs.statSync(stateFile).mtimeMs : 0;
-        if (mtime === 0 || mtime === lastCopiedMtime) return;
-        if (await copyIfComplete(stateFile, lastGoodFile)) lastCopiedMtime = mtime;
-      });
-    return copying;
-  };
-
-  const copyTimer = setInterval(() => void refreshLastGood().catch(() => undefined), copyEveryMs);
+  const dumper = new StateDumper(node, stateFile, lastGoodFile, stateInterval * 1000, log);
 
   let finished: Promise<void> | undefined;
   const finish = (signal: "SIGTERM" | "SIGKILL"): Promise<void> => {
     finished ??= (async () => {
-      clearInterval(copyTimer);
-      await copying.catch(() => undefined);
+      await dumper.stop();
       if (frontOpen) await front.close();
-      // A clean stop copies the last blocks first; a kill leaves them to the next start.
-      if (signal === "SIGTERM") await copier.catchUp().catch(() => undefined);
+      // A clean stop copies the last blocks and saves the state; a kill leaves both as they are.
+      if (signal === "SIGTERM" && child.exitCode === null) {
+        await copier.catchUp().catch(() => undefined);
+        await dumper.dump().catch((err: unknown) => log(`final state dump failed: ${String(err)}`));
+      }
       await copier.stop();
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      const stopTimeoutMs = options.stopTimeoutMs ?? 120_000;
+      const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
       const timeout = new Promise<"timeout">((resolve) => setTimeout(resolve, stopTimeoutMs, "timeout").unref());
       const status = await Promise.race([exited, timeout]);
       if (status === "timeout") {
@@ -225,13 +215,12 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
       }
       process.off("exit", onProcessExit);
       log(`anvil exited (${status === "timeout" ? "killed after stop timeout" : JSON.stringify(status)})`);
-      if (signal === "SIGTERM") await refreshLastGood().catch(() => undefined);
       fs.rmSync(pidFile, { force: true });
       node.close();
       archive.close();
       fs.closeSync(logFd);
       if (status === "timeout") {
-        throw new ChainError("CHAIN_STOP_TIMEOUT", `anvil did not finish its state dump in ${stopTimeoutMs} ms`);
+        throw new ChainError("CHAIN_STOP_TIMEOUT", `anvil did not stop in ${stopTimeoutMs} ms`);
       }
     })();
     return finished;
@@ -245,6 +234,7 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
     // History first: the front answers old blocks from the archive, which must match the node's chain.
     await copier.catchUp();
     copier.start();
+    dumper.start();
     await front.listen(host, port);
     frontOpen = true;
   } catch (error) {

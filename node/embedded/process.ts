@@ -80,22 +80,25 @@ export async function waitForRpc(
  * Throws CHAIN_DATA_DIR_IN_USE when the pid file names a live anvil: two
  * nodes dumping into one state file would overwrite each other's chain.
  */
-export function assertDataDirFree(pidFile: string, stateFile: string): void {
+export function assertDataDirFree(pidFile: string, chainDir: string): void {
   let pid: number;
   try {
     pid = Number(fs.readFileSync(pidFile, "utf8").trim());
   } catch {
     return;
   }
-  if (!Number.isInteger(pid) || pid <= 0 || !isAnvilOn(pid, stateFile)) return;
+  if (!Number.isInteger(pid) || pid <= 0 || !isAnvilOn(pid, chainDir)) return;
   throw new ChainError(
     "CHAIN_DATA_DIR_IN_USE",
     `anvil (pid ${pid}) is still running on this data folder (${pidFile}); stop it first (kill ${pid})`,
   );
 }
 
-/** Whether `pid` is an anvil writing `stateFile` (and not a later process that reused the pid). */
-function isAnvilOn(pid: number, stateFile: string): boolean {
+/** The variable that marks an anvil started for a chain folder, so a reused pid is not mistaken for it. */
+export const CHAIN_DIR_VARIABLE = "VECHE_CHAIN_DIR";
+
+/** Whether `pid` is an anvil started for `chainDir` (and not a later process that reused the pid). */
+function isAnvilOn(pid: number, chainDir: string): boolean {
   try {
     process.kill(pid, 0);
   } catch {
@@ -103,7 +106,8 @@ function isAnvilOn(pid: number, stateFile: string): boolean {
   }
   try {
     const args = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-    return args.some((arg) => arg.endsWith("anvil")) && args.includes(stateFile);
+    const environment = fs.readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+    return args.some((arg) => arg.endsWith("anvil")) && environment.includes(`${CHAIN_DIR_VARIABLE}=${chainDir}`);
   } catch {
     // No /proc (macOS): a live process with that pid is taken as the node.
     return true;

@@ -1,8 +1,8 @@
 /**
- * Guarding anvil's state file. anvil rewrites `--state` in place (truncate, then write), so a kill
- * during a write leaves a cut-off file that anvil refuses to load. We keep a last good copy beside it,
- * taken only from a copy of one complete file that did not change while copied, and restore it before
- * a start.
+ * Guarding anvil's state file before a start. Dumps are written atomically (stateDumps.ts), the
+ * previous one kept as the last good copy; a state file damaged all the same (a disk fault, a file cut
+ * off by hand or by an older version that let anvil write it in place) is set aside and the last good
+ * copy restored.
  *
  * "Complete" is checked by streaming the bytes through a bracket and string matcher rather than by
  * JSON.parse: a state file grows 4-6 KB per transaction and passes V8's ~512 MB string limit long before
@@ -87,37 +87,6 @@ export async function isCompleteJsonFile(file: string): Promise<boolean> {
     return false;
   }
   return check.complete();
-}
-
-/**
- * Copies `source` to `target` if the copy is one complete file that did not change while it was
- * copied; the copy appears atomically (temporary file, fsync, rename). Returns whether it copied.
- * The kernel copies first and the check reads the copy, so the window in which anvil's next dump
- * (every second) spoils the copy is only the copy itself.
- */
-export async function copyIfComplete(source: string, target: string): Promise<boolean> {
-  const temporary = `${target}.${process.pid}.tmp`;
-  let good = false;
-  try {
-    const before = await fs.promises.stat(source);
-    await fs.promises.copyFile(source, temporary);
-    const after = await fs.promises.stat(source);
-    const copied = await fs.promises.stat(temporary);
-    good =
-      after.mtimeMs === before.mtimeMs &&
-      after.size === before.size &&
-      copied.size === before.size &&
-      (await isCompleteJsonFile(temporary));
-    if (good) {
-      const handle = await fs.promises.open(temporary, "r+");
-      await handle.sync().finally(() => handle.close());
-      await fs.promises.rename(temporary, target);
-    }
-  } catch {
-    good = false;
-  }
-  if (!good) await fs.promises.rm(temporary, { force: true });
-  return good;
 }
 
 export type StateFileOutcome = "new" | "intact" | "restored";

@@ -29,7 +29,7 @@ const defaultIo = (): CommandIo => ({ stdout: process.stdout, stderr: process.st
 const DEFAULT_RPC = "http://127.0.0.1:8545";
 const DEFAULT_DEPLOYMENTS = path.resolve(__dirname, "..", "..", "deployments");
 
-export const AUDIT_HELP = `Usage: audit --poll ID | --all [options]
+export const AUDIT_HELP = `Usage: veche audit --poll ID | --all [options]
 
 Recounts polls from the chain alone: every ballot event, its signature and its signer's eligibility
 (from the registry's history), the tallies and the Merkle root, compared with what the contract stores
@@ -48,10 +48,11 @@ Options:
   --help                 this text
 
 Examples:
-  npm run audit -- --rpc http://127.0.0.1:8545 --poll 3
-  npm run audit -- --network localhost --all --json > audit.json`;
+  veche audit --rpc http://127.0.0.1:8545 --poll 3
+  veche audit --network localhost --all --json > audit.json
+  (from a checkout without the CLI installed: npm run audit -- --poll 3)`;
 
-export const VERIFY_RECEIPT_HELP = `Usage: verify-receipt [options] RECEIPT.json
+export const VERIFY_RECEIPT_HELP = `Usage: veche verify-receipt [options] RECEIPT.json
 
 Checks a ballot receipt ({ pollId, leafIndex, leaf, txHash, block, ballotBox, chainId }) against the
 chain alone: the transaction's BallotCast log has that leaf, the tree rebuilt from the poll's events
@@ -67,8 +68,9 @@ Options:
   --json                 print the result as JSON
   --help                 this text
 
-Example:
-  npm run verify-receipt -- --rpc http://127.0.0.1:8545 my-receipt.json`;
+Examples:
+  veche verify-receipt --rpc http://127.0.0.1:8545 my-receipt.json
+  (from a checkout without the CLI installed: npm run verify-receipt -- my-receipt.json)`;
 
 function usage(message: string): never {
   throw new AuditError("USAGE", message);

@@ -5,7 +5,7 @@ import type { ReceiptReport } from "./receipt";
 export function formatAudit(r: AuditReport): string {
   const lines = [
     `Poll ${r.pollId} — ${r.state}, read at block ${r.block}: ${r.ok ? "OK" : "MISMATCH"}`,
-    `  ballots ${r.ballots} (voters ${r.voters})`,
+    `  ${r.ballots} ${r.ballots === 1 ? "ballot" : "ballots"} from ${r.voters} ${r.voters === 1 ? "resident" : "residents"}`,
   ];
   r.questions.forEach((q, i) =>
     lines.push(`  question ${i + 1}: ${q.options.map((v, o) => `option ${o + 1}: ${v}`).join(", ")}`),

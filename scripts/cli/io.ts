@@ -36,3 +36,13 @@ export function bigintReplacer(_key: string, value: unknown): unknown {
 export function note(io: CliIo, message: string): void {
   io.stderr.write(`${message}\n`);
 }
+
+/** "1 ballot", "3 ballots". */
+export function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** "2030-05-01 09:00 UTC": a time people read, with its zone named. */
+export function utcTime(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}

@@ -29,6 +29,8 @@ export function describeRevert(error: unknown, context: RevertContext = {}): Cli
       `invalid schedule: start ${time(a[0])} must be before end ${time(a[1])}, and the end must be in the future`,
     PollInvalidQuestions: () => `question ${Number(a[0]) + 1} has an impossible shape`,
     PollTooManyOptions: () => `${a[0]} options in all is too many (256 at most, 240 with re-voting)`,
+    PollOutcomeAlreadyPublished: () => `poll ${a[0]} already has a published outcome; an outcome is published once`,
+    PollOutcomeEmpty: () => `the outcome of poll ${a[0]} has no text`,
     RewardUnavailable: () => `reward ${a[0]} does not exist, is withdrawn or is out of stock`,
     RewardZeroCost: () => "a reward must cost at least 1 point",
     AccessControlUnauthorizedAccount: () =>

@@ -23,7 +23,7 @@ export const DISTRICTS: DemoDistrict[] = [
   { code: 5, name: { en: "Zamoskvorechye", ru: "Замоскворечье" }, streets: ["Pyatnitskaya St", "Bolshaya Ordynka St"] },
 ];
 
-/** The renovation vote is for the residents of this district's buildings. */
+/** The renovation vote is for the residents of this district (the register holds no finer scope). */
 export const RENOVATION_DISTRICT = 2;
 
 export interface DemoResident {
@@ -52,9 +52,10 @@ export const DEMO_POLLS: Record<string, PollFileInput> = {
     title: t("Renovation of five-storey blocks in Tverskoy", "Реновация пятиэтажек в Тверском районе"),
     description: t(
       "Should the five-storey blocks on Tverskaya and Petrovka streets join the housing renovation programme? " +
-        "Residents get new flats in the same district. Only residents of these buildings vote.",
+        "Residents get new flats in the same district. Every resident of the Tverskoy district may vote; " +
+        "the results are shown when the vote closes.",
       "Включить ли пятиэтажки на Тверской и Петровке в программу реновации? Жители получат новые квартиры " +
-        "в том же районе. Голосуют только жители этих домов.",
+        "в том же районе. Голосуют все жители Тверского района; результаты будут показаны после окончания голосования.",
     ),
     questions: [
       {
@@ -65,6 +66,8 @@ export const DEMO_POLLS: Record<string, PollFileInput> = {
     schedule: { duration: "14d" },
     scope: { districts: [RENOVATION_DISTRICT] },
     points: 10,
+    // A binding vote: the site shows no running count.
+    results: "afterClose",
   },
   "metro-line-name": {
     title: t("Name the new metro line", "Как назвать новую линию метро"),
@@ -124,6 +127,23 @@ export const DEMO_POLLS: Record<string, PollFileInput> = {
     scope: { cityWide: true },
     points: 20,
   },
+  "courtyard-benches": {
+    title: t("New benches for courtyards", "Новые скамейки во дворах"),
+    description: t(
+      "Should the city replace the benches in residential courtyards this spring? Results are shown once you have voted.",
+      "Заменить ли этой весной скамейки во дворах жилых домов? Результаты видны после того, как вы проголосуете.",
+    ),
+    questions: [
+      {
+        text: t("Should your courtyard get new benches?", "Нужны ли в вашем дворе новые скамейки?"),
+        options: [t("Yes", "Да"), t("No, keep the old ones", "Нет, оставить старые")],
+      },
+    ],
+    schedule: { duration: "3d" },
+    scope: { cityWide: true },
+    points: 5,
+    results: "afterVote",
+  },
   "pyatnitskaya-pedestrian": {
     title: t("A pedestrian Pyatnitskaya on weekends?", "Пешеходная Пятницкая по выходным?"),
     description: t(
@@ -141,6 +161,17 @@ export const DEMO_POLLS: Record<string, PollFileInput> = {
     revote: true,
     points: 10,
   },
+};
+
+/**
+ * Polls the seeding closes after the demo ballots, finalizes, and publishes an outcome for, so the
+ * site has a finished poll to show.
+ */
+export const DEMO_OUTCOMES: Record<string, { en: string; ru: string }> = {
+  "courtyard-benches": t(
+    "The city will install new benches in every courtyard that asked for them by the end of May.",
+    "Город установит новые скамейки во всех дворах, где за это проголосовали, до конца мая.",
+  ),
 };
 
 export const DEMO_REWARDS: Record<string, RewardInput> = {

@@ -16,12 +16,17 @@ import { residentsImport } from "../cli/residents/command";
 import { pollCreateFromFile } from "../cli/polls/command";
 import { addReward } from "../cli/rewards/rewards";
 import type { Env } from "../cli/io";
-import { DEMO_POLLS, DEMO_REWARDS, demoResident } from "./city";
+import { closePoll, finalizePoll, publishOutcome } from "../cli/polls/pollActions";
+import { showPoll } from "../cli/polls/readPolls";
+import { DEMO_OUTCOMES, DEMO_POLLS, DEMO_REWARDS, demoResident } from "./city";
+import { keyBackup } from "./keyBackup";
 import { castBallot, enrolVoter, seededRandom, waitForBallots } from "./voters";
 import type { ApiChainConfig, EnrolledVoter, MyPoll, PostedBallot } from "./voters";
 
 export const ACTIVATION_CODES_FILE = "activation-codes.csv";
 export const DEMO_VOTERS_FILE = "demo-voters.csv";
+/** Demo voters' keys, one backup file each, for restoring in a browser (Voter key → Restore). */
+export const VOTER_KEYS_DIR = "voter-keys";
 export const SEEDED_MARKER = "seeded.json";
 const STATE_FILE = "seed-state.json";
 
@@ -53,6 +58,8 @@ interface SeedState {
   polls: Record<string, number>;
   rewards: Record<string, number>;
   voters?: { count: number; ballots: number; mined: number };
+  /** Polls closed, finalized and given an outcome. */
+  finished?: string[];
 }
 
 export function isSeeded(demoDir: string): boolean {
@@ -98,6 +105,13 @@ function readCodes(file: string): Map<string, string> {
   return codes;
 }
 
+/** Keeps in the codes file only residents who can still activate: a newcomer may pick any row. */
+function dropActivated(codesFile: string, activated: ReadonlySet<string>): void {
+  const [header, ...rows] = fs.readFileSync(codesFile, "utf8").trim().split("\n");
+  const left = rows.filter((line) => !activated.has(line.split(",")[0] ?? ""));
+  fs.writeFileSync(codesFile, `${[header, ...left].join("\n")}\n`, { mode: 0o600 });
+}
+
 export async function seedDemoCity(options: SeedOptions): Promise<SeedResult> {
   const log = options.log ?? (() => undefined);
   const demoDir = path.resolve(options.demoDir);
@@ -139,6 +153,20 @@ export async function seedDemoCity(options: SeedOptions): Promise<SeedResult> {
     writeState(demoDir, state);
   }
 
+  state.finished ??= [];
+  for (const [name, text] of Object.entries(DEMO_OUTCOMES)) {
+    const pollId = state.polls[name];
+    if (pollId === undefined || state.finished.includes(name)) continue;
+    // Each step checks the chain first, so a seeding cut short between them resumes.
+    const shown = await showPoll(ctx, pollId);
+    if (shown.state === "Active") await closePoll(ctx, pollId);
+    if (shown.state !== "Finalized") await finalizePoll(ctx, pollId);
+    if (!shown.outcome) await publishOutcome(ctx, pollId, text);
+    state.finished.push(name);
+    writeState(demoDir, state);
+    log(`closed and finalized poll ${pollId} and published its outcome`);
+  }
+
   const result: SeedResult = {
     residents: state.residents,
     codesFile,
@@ -166,7 +194,8 @@ async function seedVoters(
   const codes = readCodes(codesFile);
   const chain = await new ApiClient({ baseUrl: ctx.apiUrl }).get<ApiChainConfig>("/api/config");
   const random = seededRandom(1136); // the year Novgorod's veche took power
-  const candidates = [...codes.entries()].slice(0, count);
+  // The register's last residents vote, so the codes file starts with residents free to activate.
+  const candidates = [...codes.entries()].slice(-count);
   const voters: EnrolledVoter[] = [];
   // A few at a time: each enrolment waits for its registrar transaction to be mined.
   for (let i = 0; i < candidates.length; i += 4) {
@@ -177,8 +206,20 @@ async function seedVoters(
       );
     voters.push(...(await Promise.all(batch)));
   }
-  const lines = ["residentId,password,voterKey", ...voters.map((v) => [v.residentId, v.password, v.address].join(","))];
+  const keysDir = path.join(path.dirname(votersFile), VOTER_KEYS_DIR);
+  fs.mkdirSync(keysDir, { recursive: true, mode: 0o700 });
+  for (const v of voters) {
+    const backup = keyBackup(v.residentId, v.key, v.password);
+    fs.writeFileSync(path.join(keysDir, `${v.residentId}.json`), `${JSON.stringify(backup, null, 2)}\n`, {
+      mode: 0o600,
+    });
+  }
+  const lines = [
+    "residentId,password,voterKey,keyBackup",
+    ...voters.map((v) => [v.residentId, v.password, v.address, `${VOTER_KEYS_DIR}/${v.residentId}.json`].join(",")),
+  ];
   fs.writeFileSync(votersFile, `${lines.join("\n")}\n`, { mode: 0o600 });
+  dropActivated(codesFile, new Set(voters.map((v) => v.residentId)));
   log(`${voters.length} demo voters activated and enrolled; their passwords are in ${votersFile}`);
 
   const ballots: PostedBallot[] = [];

@@ -27,15 +27,14 @@ function newestMtime(target: string): number {
 /** Builds client/dist unless it is newer than every source it is made from. */
 export function ensureClientBuilt(): void {
   const built = path.join(CLIENT_DIST, "index.html");
-  const sources = ["client/src", "client/index.html", "client/vite.config.ts", "contracts/protocol"].map((p) =>
+  const sources = ["client/src", "client/index.html", "client/vite.config.mts", "contracts/protocol"].map((p) =>
     path.join(REPO, p),
   );
   const sourceTime = Math.max(...sources.map(newestMtime));
   if (fs.existsSync(built) && fs.statSync(built).mtimeMs > sourceTime) return;
-  execFileSync("npx", ["vite", "build", "-c", "client/vite.config.ts", "--logLevel", "warn"], {
+  execFileSync("npx", ["vite", "build", "-c", "client/vite.config.mts", "--logLevel", "warn"], {
     cwd: REPO,
     stdio: "inherit",
-    env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: "true" },
   });
 }
 
@@ -90,8 +89,9 @@ export async function openTab(
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const file = path.join(SCREENSHOTS, `${name}.png`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  await page.screenshot({ path: file, fullPage: true });
 }
 
 interface AxeViolation {

@@ -9,16 +9,17 @@ export interface CastResult {
   ballotId: string;
 }
 
-/** Casts one ballot per entry of `votes` (chosen options per question), each by a new voter in district 1. */
+/** Casts one ballot per entry of `votes` (chosen options per question), each by a new voter in `district`. */
 export async function castBallots(
   stack: Stack,
   pollId: number,
   questions: Question[],
   votes: number[][][],
+  district = 1,
 ): Promise<CastResult[]> {
   // The API's enrolment route sends from the same registrar key: read its nonce again from the node.
   (stack.registrar.runner as NonceManager).reset();
-  const voters = await Promise.all(votes.map(() => enrolVoter(stack)));
+  const voters = await Promise.all(votes.map(() => enrolVoter(stack, district)));
   const results: CastResult[] = [];
   for (const [i, selected] of votes.entries()) {
     const key = voters[i]!;
@@ -37,4 +38,16 @@ export async function castBallots(
     "ballots mined",
   );
   return results;
+}
+
+/** Waits until the API has indexed `ballots` ballots from `voters` residents of the poll. */
+export async function indexed(stack: Stack, pollId: number, ballots: number, voters: number): Promise<void> {
+  await eventually(
+    async () => {
+      const res = await http<{ ballots: number; voters: number }>(stack, "GET", `/api/polls/${pollId}`);
+      return res.body.ballots === ballots && res.body.voters === voters ? true : null;
+    },
+    30_000,
+    `poll ${pollId} indexed with ${ballots} ballots from ${voters} residents`,
+  );
 }

@@ -59,8 +59,8 @@ describe("client: public explorer", function () {
     const firstQuestion = tab.page.locator("figure.tally").first();
     expect(await firstQuestion.locator("li").first().innerText()).to.match(/Option 1\s+2 \(66\.7%\)/);
 
-    await tab.page.getByRole("button", { name: "Recount from the chain" }).click();
-    await tab.page.getByText("Match: the recount agrees with the chain.").waitFor({ timeout: 60_000 });
+    await tab.page.getByRole("button", { name: "Recount from the ledger" }).click();
+    await tab.page.getByText("Match: the recount agrees with the ledger.").waitFor({ timeout: 60_000 });
     const checks = tab.page.locator("ul.checks li");
     expect(await checks.count()).to.equal(3);
     expect(await checks.evaluateAll((items) => items.map((i) => i.getAttribute("data-match")))).to.deep.equal([
@@ -68,8 +68,24 @@ describe("client: public explorer", function () {
       "yes",
       "yes",
     ]);
-    const chainTallies = (await stack.staff.tallies(pollId)).map(String).join(", ");
-    expect(await checks.nth(1).innerText()).to.include(`recounted ${chainTallies} — on chain ${chainTallies}`);
+    // The counts come out per question and option, recounted beside the ledger's own.
+    const chainTallies = (await stack.staff.tallies(pollId)).map(Number);
+    const tables = tab.page.locator("table.recount-table");
+    expect(await tables.locator("caption").allInnerTexts()).to.deep.equal(["Question 1", "Question 2"]);
+    const rows = await tables
+      .locator("tbody tr")
+      .evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (cell) => (cell as HTMLElement).innerText)));
+    expect(rows.map((r) => r[0])).to.deep.equal([
+      "Option 1",
+      "Option 2",
+      "Option 3",
+      "Option 1",
+      "Option 2",
+      "Option 3",
+      "Option 4",
+    ]);
+    expect(rows.map((r) => Number(r[1]))).to.deep.equal(chainTallies);
+    expect(rows.map((r) => Number(r[2]))).to.deep.equal(chainTallies);
     expect(await tab.page.locator("progress").getAttribute("value")).to.equal("100");
     await screenshot(tab.page, "explorer-poll-recount");
     expect(tab.errors.filter((e) => !e.includes("404"))).to.deep.equal([]);
@@ -111,7 +127,7 @@ describe("client: public explorer", function () {
     await tab.page.goto(`/polls/${pollId}`);
     const chart = tab.page.getByRole("img", { name: /Ballots per minute/ });
     await chart.waitFor({ timeout: 20_000 });
-    expect(await chart.getAttribute("aria-label")).to.match(/3 in all$/);
+    expect(await chart.getAttribute("aria-label")).to.match(/: 3 in all, at most 3 \(at /);
     await tab.context.close();
   });
 
@@ -166,7 +182,7 @@ describe("client: public explorer", function () {
     await tab.page.goto("/receipt");
     await tab.page.getByLabel("Receipt (JSON)").fill(JSON.stringify(altered));
     await tab.page.getByRole("button", { name: "Verify" }).click();
-    await tab.page.getByRole("alert").filter({ hasText: "it was altered" }).waitFor();
+    await tab.page.getByRole("alert").filter({ hasText: "this receipt was altered" }).waitFor();
 
     // An untouched receipt pointed at another ballot's place in the tree does not verify either.
     const moved = { ...altered, choices: b.choices, leafIndex: (b.receipt.leafIndex + 1) % VOTES.length };
@@ -174,7 +190,7 @@ describe("client: public explorer", function () {
     await tab.page.getByRole("button", { name: "Verify" }).click();
     await tab.page
       .getByRole("alert")
-      .filter({ hasText: "the proof does not lead to the chain's root" })
+      .filter({ hasText: "this ballot is not in the poll's record on the ledger" })
       .waitFor({ timeout: 30_000 });
 
     await tab.page.getByLabel("Receipt (JSON)").fill('{"pollId": 1}');

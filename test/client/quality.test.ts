@@ -42,8 +42,8 @@ describe("client: accessibility, escaping, phones and languages", function () {
     await expectAccessible(tab.page, "the poll list");
     await visit(tab.page, `/polls/${pollId}`, "New playground");
     await tab.page.getByRole("region", { name: "Ballots on the ledger" }).locator("tbody tr").first().waitFor();
-    await tab.page.getByRole("button", { name: "Recount from the chain" }).click();
-    await tab.page.getByText("Match: the recount agrees with the chain.").waitFor({ timeout: 60_000 });
+    await tab.page.getByRole("button", { name: "Recount from the ledger" }).click();
+    await tab.page.getByText("Match: the recount agrees with the ledger.").waitFor({ timeout: 60_000 });
     await expectAccessible(tab.page, "a poll in the explorer");
     await visit(tab.page, "/receipt", "Check a receipt");
     await expectAccessible(tab.page, "the receipt check");
@@ -117,7 +117,7 @@ describe("client: accessibility, escaping, phones and languages", function () {
     // Focus stays on the language switch for keyboard users.
     expect(await tab.page.evaluate(() => document.activeElement?.id)).to.equal("lang");
     const schedule = await tab.page.locator("p.meta").innerText();
-    expect(schedule).to.match(/^Открыт Открыт до .* г\., \d{2}:\d{2}/);
+    expect(schedule).to.match(/^Открыт До .* г\., \d{2}:\d{2}/);
     await tab.page.reload();
     await tab.page.getByRole("heading", { level: 2, name: "Текущие результаты" }).waitFor();
     await tab.page.getByRole("link", { name: "Проверить квитанцию" }).click();

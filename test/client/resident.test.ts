@@ -104,8 +104,14 @@ describe("client: resident app", function () {
     await voteInBrowser(tab.page, pollId, [["Option 2"]], /Sign and cast my vote/);
     await tab.page.getByRole("button", { name: "Check my vote" }).click();
     await tab.page.getByTestId("verified").waitFor({ timeout: 30_000 });
-    expect(await tab.page.getByRole("status").filter({ hasText: "Verified." }).innerText()).to.match(
-      /leaf 0 of the 1 ballots/,
+    expect(await tab.page.getByRole("status").filter({ hasText: "Counted." }).innerText()).to.match(
+      /Your ballot is on the public ledger exactly as you cast it, and it is the one that counts\./,
+    );
+    // The proof's figures are there for observers, under "Technical details".
+    const details = tab.page.locator(".verify-output details.tech");
+    await details.locator("summary").click();
+    expect(await details.innerText()).to.match(
+      /leaf 0 leads through its Merkle proof to the root of the poll's 1 ballots/,
     );
     await screenshot(tab.page, "resident-receipt-verified");
     await tab.context.close();
@@ -154,19 +160,19 @@ describe("client: resident app", function () {
     await signInInBrowser(second.page, residentId);
     await second.page.waitForURL("**/me/key");
     await second.page.getByText("Your voter key is on another device").waitFor();
-    await second.page.getByText("Your current key is revoked on the chain").waitFor();
+    await second.page.getByText("Your current key stops working the moment").waitFor();
     await screenshot(second.page, "resident-reenrol");
-    await second.page.getByLabel(/Your password/).fill(BROWSER_PASSWORD);
+    await second.page.getByLabel(/Your password \(locks the key/).fill(BROWSER_PASSWORD);
     await second.page.getByRole("button", { name: "Create a new key on this device" }).click();
     // Without the confirmation nothing is revoked.
     expect(
       await second.page
-        .getByRole("checkbox", { name: /will be revoked/ })
+        .getByRole("checkbox", { name: /will stop working/ })
         .evaluate((el) => (el as HTMLInputElement).validity.valid),
     ).to.be.false;
-    await second.page.getByRole("checkbox", { name: /will be revoked/ }).check();
+    await second.page.getByRole("checkbox", { name: /will stop working/ }).check();
     await second.page.getByRole("button", { name: "Create a new key on this device" }).click();
-    await second.page.getByText(`Your previous key ${oldKey} is revoked.`).waitFor({ timeout: 60_000 });
+    await second.page.getByText("Your previous key no longer works").waitFor({ timeout: 60_000 });
     await second.page.getByText("This device holds your voter key and it is unlocked").waitFor();
     const newKey = await second.page.getByTestId("key-address").locator("code").getAttribute("title");
     expect(newKey).to.not.equal(oldKey);
@@ -188,9 +194,10 @@ describe("client: resident app", function () {
     await tab.page.goto("/me/points");
     await tab.page.getByTestId("points-balance").filter({ hasText: "25 points" }).waitFor({ timeout: 20_000 });
     // The page was reloaded since activation, so the key must be unlocked with the password again.
-    await tab.page.getByLabel("Password", { exact: true }).fill(BROWSER_PASSWORD);
     const reward = tab.page.getByRole("listitem").filter({ hasText: "Museum ticket" });
-    await reward.getByRole("button", { name: "Redeem" }).click();
+    await reward.getByRole("button", { name: "Redeem…" }).click();
+    await reward.getByLabel(/Your password/).fill(BROWSER_PASSWORD);
+    await reward.getByRole("button", { name: "Yes, redeem" }).click();
     await tab.page.getByText("Redeemed: Museum ticket.").waitFor({ timeout: 60_000 });
     expect(await tab.page.getByTestId("points-balance").innerText()).to.equal("5 points");
     resyncStaffNonce(stack);

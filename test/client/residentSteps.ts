@@ -35,14 +35,15 @@ export async function voteInBrowser(page: Page, pollId: number, choices: string[
     const fieldset = page.getByRole("group", { name: `Question ${q + 1}` });
     for (const option of options) await fieldset.getByLabel(option, { exact: true }).check();
   }
-  const password = page.getByLabel("Password", { exact: true });
+  const password = page.getByLabel("Your password", { exact: true });
   if (await password.count()) await password.fill(BROWSER_PASSWORD);
   await page.getByRole("button", { name: button }).click();
   await page.waitForURL("**/me/ballots/**");
   await page.locator('[data-status="mined"]').waitFor({ timeout: 60_000 });
-  await page.getByTestId("receipt-json").waitFor();
+  await page.getByTestId("receipt-json").waitFor({ state: "attached" });
 }
 
+/** The raw receipt, kept under "Technical details" on the receipt page. */
 export async function shownReceipt(page: Page): Promise<Record<string, unknown>> {
-  return JSON.parse(await page.getByTestId("receipt-json").innerText()) as Record<string, unknown>;
+  return JSON.parse((await page.getByTestId("receipt-json").textContent()) ?? "") as Record<string, unknown>;
 }

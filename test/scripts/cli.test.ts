@@ -228,8 +228,9 @@ describe("veche CLI", function () {
       expect(shown.ballotRoot).to.equal(await stack.staff.ballotRoot(created.pollId));
 
       const humanShow = await veche(env, ["poll", "show", String(created.pollId)]);
-      expect(humanShow.stdout).to.contain("Which equipment? (pick up to 2)");
-      expect(humanShow.stdout).to.match(/Sandpit\s+2\s+50\.0%/);
+      expect(humanShow.stdout).to.contain("Which equipment? (pick up to 2; shares are of residents who answered)");
+      // Shares are of the three residents who answered, not of the four ticks.
+      expect(humanShow.stdout).to.match(/Sandpit\s+2\s+66\.7%/);
 
       const listed = await vecheJson<{ polls: PollOverview[] }>(env, ["poll", "list", "--state", "Active"]);
       expect(listed.polls.map((p) => p.pollId)).to.include(created.pollId);

@@ -6,7 +6,7 @@
 import crypto from "node:crypto";
 import { AppError, conflict, unauthorized } from "../errors";
 import type { ResidentSession } from "../http/route";
-import { hashActivationCode, normalizeCode, sameHash } from "../residents/secrets";
+import { hashActivationCode, loginSubject, normalizeCode, sameHash } from "../residents/secrets";
 import type { ResidentService } from "../residents/service";
 import type { LockPolicy } from "../residents/store";
 import { checkPasswordStrength, hashPassword, verifyDecoy, verifyPassword } from "./passwords";
@@ -22,11 +22,6 @@ export interface SessionGrant {
 export interface AuthOptions {
   sessionTtlSeconds: number;
   lockoutSeconds: number;
-}
-
-/** What sign-in attempts are counted under: a hash of the id as typed, known or not. */
-function attemptSubject(residentId: string): string {
-  return crypto.createHash("sha256").update(`sign-in:${residentId}`).digest("hex");
 }
 
 export function hashToken(token: string): string {
@@ -66,7 +61,7 @@ export class AuthService {
 
   async login(input: { residentId: string; password: string }): Promise<SessionGrant> {
     const store = this.residents.store;
-    const subject = attemptSubject(input.residentId);
+    const subject = loginSubject(input.residentId);
     const claim = await store.claimLoginAttempt(subject, this.now(), this.policy);
     if (!claim.ok) throw this.locked(claim.lockedUntil);
     const resident = await store.get(input.residentId);

@@ -136,6 +136,7 @@ export class ChainState implements FollowerListener {
       status: state === 3 ? "cancelled" : state === 4 ? "finalized" : "scheduled",
       finalRoot: null,
       finalTallies: null,
+      outcome: null,
       block: 0,
       txHash: "",
       cityWide: p.cityWide,

@@ -52,9 +52,10 @@ export type ChainEvent =
   | ({ kind: "pollClosed"; pollId: number; end: number } & At)
   | ({ kind: "pollCancelled"; pollId: number } & At)
   | ({ kind: "pollFinalized"; pollId: number; ballots: number; root: string; tallies: bigint[] } & At)
+  | ({ kind: "pollOutcome"; pollId: number; outcomeHash: string; uri: string } & At)
   | ({ kind: "rewardListed"; rewardId: number; cost: number; stock: number; uri: string } & At)
   | ({ kind: "rewardUpdated"; rewardId: number; stock: number; active: boolean } & At)
-  | ({ kind: "pointsRedeemed"; resident: number; rewardId: number } & At);
+  | ({ kind: "pointsRedeemed"; resident: number; rewardId: number; cost: number } & At);
 
 const n = (v: unknown) => Number(v);
 
@@ -170,12 +171,14 @@ export function decodeLog(log: RawLog): ChainEvent | null {
         root: a[2] as string,
         tallies: [...(a[3] as bigint[])],
       };
+    case "PollOutcomePublished":
+      return { kind: "pollOutcome", ...at, pollId: n(a[0]), outcomeHash: a[1] as string, uri: a[2] as string };
     case "RewardListed":
       return { kind: "rewardListed", ...at, rewardId: n(a[0]), cost: n(a[1]), stock: n(a[2]), uri: a[3] as string };
     case "RewardUpdated":
       return { kind: "rewardUpdated", ...at, rewardId: n(a[0]), stock: n(a[1]), active: a[2] as boolean };
     case "PointsRedeemed":
-      return { kind: "pointsRedeemed", ...at, resident: n(a[0]), rewardId: n(a[1]) };
+      return { kind: "pointsRedeemed", ...at, resident: n(a[0]), rewardId: n(a[1]), cost: n(a[2]) };
     default:
       return null;
   }

@@ -62,9 +62,31 @@ export const indexerMigrations: Migration[] = [
     `,
   },
   {
+    id: "indexer-2-poll-outcomes",
+    sql: `
+      ALTER TABLE polls ADD COLUMN outcome_hash TEXT;
+      ALTER TABLE polls ADD COLUMN outcome_uri TEXT;
+    `,
+  },
+  {
+    id: "indexer-3-redemptions",
+    sql: `
+      CREATE TABLE redemptions (
+        tx_hash TEXT NOT NULL,
+        log_index INTEGER NOT NULL,
+        resident INTEGER NOT NULL,
+        reward_id INTEGER NOT NULL,
+        cost INTEGER NOT NULL,
+        block INTEGER NOT NULL,
+        PRIMARY KEY (tx_hash, log_index)
+      );
+      CREATE INDEX redemptions_resident ON redemptions (resident);
+    `,
+  },
+  {
     // For instances that read the index another one writes: an epoch that grows at each rollback (reload
     // everything), and the block of each poll's last change (reload only the polls that changed).
-    id: "indexer-2-readers",
+    id: "indexer-4-readers",
     sql: `
       ALTER TABLE indexer_cursor ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0;
       ALTER TABLE polls ADD COLUMN changed_block INTEGER NOT NULL DEFAULT 0;

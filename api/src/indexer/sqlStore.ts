@@ -2,9 +2,28 @@
 import type { Sql, SqlRunner } from "../store/sql";
 import { inChunks, rowsOf } from "../store/sql";
 import type { ChainEvent } from "./events";
-import type { Cursor, IndexState, IndexedBallotRow, IndexerStore, PollRow, VoterChange, VoterRow } from "./store";
+import type {
+  Cursor,
+  IndexState,
+  IndexedBallotRow,
+  IndexerStore,
+  PollRow,
+  RedemptionRow,
+  VoterChange,
+  VoterRow,
+} from "./store";
 
 const BALLOT_COLUMNS = "e.*, b.time FROM ballot_events e LEFT JOIN indexer_blocks b ON b.number = e.block";
+
+interface RedemptionDbRow {
+  tx_hash: string;
+  log_index: number;
+  resident: number;
+  reward_id: number;
+  cost: number;
+  block: number;
+  time: number | null;
+}
 
 interface VoterDbRow {
   key: string;
@@ -28,6 +47,8 @@ interface PollDbRow {
   status: PollRow["status"];
   final_root: string | null;
   final_tallies: string | null;
+  outcome_hash: string | null;
+  outcome_uri: string | null;
   block: number;
   tx_hash: string;
 }
@@ -95,7 +116,7 @@ export class SqlIndexerStore implements IndexerStore {
     await tx.run("DELETE FROM ballot_events WHERE block > ?", [block]);
     await tx.run("DELETE FROM indexer_blocks WHERE number > ?", [block]);
     // Registry, polls and rewards keep only latest state: emptied here, refilled by applyLatestState.
-    for (const table of ["voters", "polls", "rewards"]) await tx.run(`DELETE FROM ${table}`);
+    for (const table of ["voters", "polls", "rewards", "redemptions"]) await tx.run(`DELETE FROM ${table}`);
     await tx.run("UPDATE indexer_cursor SET block = ?, block_hash = ?, epoch = epoch + 1", [
       block,
       to?.blockHash ?? "",
@@ -149,6 +170,31 @@ export class SqlIndexerStore implements IndexerStore {
       pollId,
     ]);
     return row?.c ?? 0;
+  }
+
+  async activeVotersByDistrict(): Promise<Map<number, number>> {
+    const rows = await this.sql.all<{ district: number; c: number }>(
+      "SELECT district, COUNT(*) AS c FROM voters WHERE active = 1 GROUP BY district",
+    );
+    return new Map(rows.map((r) => [r.district, r.c]));
+  }
+
+  async redemptions(resident: number | null): Promise<RedemptionRow[]> {
+    const where = resident === null ? "" : "WHERE r.resident = ?";
+    const rows = await this.sql.all<RedemptionDbRow>(
+      `SELECT r.*, b.time FROM redemptions r LEFT JOIN indexer_blocks b ON b.number = r.block
+       ${where} ORDER BY r.block DESC, r.log_index DESC`,
+      resident === null ? [] : [resident],
+    );
+    return rows.map((r) => ({
+      txHash: r.tx_hash,
+      logIndex: r.log_index,
+      resident: r.resident,
+      rewardId: r.reward_id,
+      cost: r.cost,
+      block: r.block,
+      time: r.time,
+    }));
   }
 
   async ballotsInBlocks(from: number, to: number): Promise<IndexedBallotRow[]> {
@@ -227,6 +273,14 @@ async function applyOne(tx: SqlRunner, e: ChainEvent): Promise<void> {
         [e.root, JSON.stringify(e.tallies.map(String)), e.block, e.pollId],
       );
       return;
+    case "pollOutcome":
+      await tx.run("UPDATE polls SET outcome_hash = ?, outcome_uri = ?, changed_block = ? WHERE id = ?", [
+        e.outcomeHash,
+        e.uri,
+        e.block,
+        e.pollId,
+      ]);
+      return;
     case "rewardListed":
       await tx.run(
         `INSERT INTO rewards (id, cost, stock, active, uri, block) VALUES (?, ?, ?, 1, ?, ?)
@@ -242,6 +296,11 @@ async function applyOne(tx: SqlRunner, e: ChainEvent): Promise<void> {
       await tx.run("UPDATE rewards SET stock = CASE WHEN stock > 0 THEN stock - 1 ELSE 0 END WHERE id = ?", [
         e.rewardId,
       ]);
+      await tx.run(
+        `INSERT INTO redemptions (tx_hash, log_index, resident, reward_id, cost, block) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT DO NOTHING`,
+        [e.txHash, e.logIndex, e.resident, e.rewardId, e.cost, e.block],
+      );
       return;
   }
 }
@@ -303,6 +362,7 @@ function toPoll(r: PollDbRow): PollRow {
     status: r.status,
     finalRoot: r.final_root,
     finalTallies: r.final_tallies ? (JSON.parse(r.final_tallies) as string[]).map(BigInt) : null,
+    outcome: r.outcome_hash && r.outcome_uri !== null ? { hash: r.outcome_hash, uri: r.outcome_uri } : null,
     block: r.block,
     txHash: r.tx_hash,
   };

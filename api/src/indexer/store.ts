@@ -15,6 +15,8 @@ export interface PollRow extends IndexedPoll {
   status: "scheduled" | "cancelled" | "finalized";
   finalRoot: string | null;
   finalTallies: bigint[] | null;
+  /** What the city decided, once staff publish it (text URI and its hash). */
+  outcome: { hash: string; uri: string } | null;
   block: number;
   txHash: string;
 }
@@ -28,6 +30,17 @@ export interface VoterRow {
 }
 
 export interface IndexedBallotRow extends Omit<IndexedBallot, "blockHash"> {
+  time: number | null;
+}
+
+export interface RedemptionRow {
+  txHash: string;
+  logIndex: number;
+  resident: number;
+  rewardId: number;
+  cost: number;
+  block: number;
+  /** Block time in seconds, if known. */
   time: number | null;
 }
 
@@ -68,6 +81,10 @@ export interface IndexerStore {
   /** Ballots of every poll in (poll, leaf) order after the given one, a page at a time. */
   ballotPage(after: { pollId: number; leafIndex: number }, limit: number): Promise<IndexedBallotRow[]>;
   ballotCount(pollId: number): Promise<number>;
+  /** Residents' active voter keys per district: who could sign a ballot today. */
+  activeVotersByDistrict(): Promise<Map<number, number>>;
+  /** Redemptions of points, newest first: one resident's, or everyone's when `resident` is null. */
+  redemptions(resident: number | null): Promise<RedemptionRow[]>;
   /** What changed in blocks after `from` up to `to`: for instances that read the index another one writes. */
   ballotsInBlocks(from: number, to: number): Promise<IndexedBallotRow[]>;
   votersChangedInBlocks(from: number, to: number): Promise<VoterChange[]>;

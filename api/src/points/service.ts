@@ -10,6 +10,7 @@ import { AppError, badRequest, conflict } from "../errors";
 import type { VoterKeyService } from "../keys/service";
 import { ContractRevert, readChain, sendAndWait } from "../keys/transactions";
 import type { SerialSender } from "../keys/transactions";
+import { voucherCode } from "./vouchers";
 
 export interface RewardView {
   rewardId: number;
@@ -20,6 +21,7 @@ export interface RewardView {
 }
 
 const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
+const REDEEMED_TOPIC = ballotBoxInterface.getEvent("PointsRedeemed")!.topicHash;
 
 const unavailableReward = (rewardId: number) =>
   conflict("REWARD_UNAVAILABLE", `reward ${rewardId} does not exist, is withdrawn or out of stock`);
@@ -32,6 +34,8 @@ export class PointsService {
     private readonly keys: VoterKeyService,
     private readonly rewardsSender: SerialSender | null,
     private readonly log: Logger,
+    /** The register's secret, which voucher codes are derived under. */
+    private readonly pepper: () => string,
   ) {}
 
   async balance(residentId: string): Promise<{ resident: number | null; balance: number; redemptionNonce: number }> {
@@ -58,7 +62,11 @@ export class PointsService {
     }));
   }
 
-  async redeem(residentId: string, rewardId: number, signature: string): Promise<{ txHash: string; balance: number }> {
+  async redeem(
+    residentId: string,
+    rewardId: number,
+    signature: string,
+  ): Promise<{ txHash: string; balance: number; voucher: string | null }> {
     const box = this.chain.ballotBox;
     const resident = await this.keys.residentNumber(residentId);
     const key = resident === null ? ZERO_ADDRESS : (await readChain(() => box.residentKey(resident)))[0];
@@ -108,6 +116,8 @@ export class PointsService {
       throw new AppError("CHAIN_REJECTED", 502, `the contract refused the redemption (${name})`);
     }
     const after = await readChain(() => box.pointsOf(resident, { blockTag: receipt.blockNumber }));
-    return { txHash: receipt.hash, balance: Number(after) };
+    const redeemed = receipt.logs.find((l) => l.topics[0] === REDEEMED_TOPIC);
+    const voucher = redeemed ? voucherCode(this.pepper(), receipt.hash, redeemed.index) : null;
+    return { txHash: receipt.hash, balance: Number(after), voucher };
   }
 }

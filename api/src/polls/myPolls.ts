@@ -39,7 +39,7 @@ export function myPollRoutes(deps: MyPollsDeps): RouteSpec[] {
       handler: async ({ session }) => {
         if (!session) throw unauthorized("AUTH_REQUIRED", "sign in first");
         const resident = await deps.residents.require(session.residentId);
-        const polls = deps.polls.list({ district: resident.district });
+        const polls = await deps.polls.list({ district: resident.district });
         const number = await deps.keys.residentNumber(resident.residentId).catch(() => null);
         const mine =
           number === null

@@ -14,10 +14,12 @@ export function pollRoutes(polls: PollService): RouteSpec[] {
       method: "get",
       path: "/api/polls",
       tag: "polls",
-      summary: "All polls, newest first, optionally by state",
+      summary: "All polls, newest first, optionally by state, each with its turnout and who may vote",
       access: "public",
       query: listQuery,
-      handler: ({ query }) => ({ body: { polls: polls.list(query.state ? { state: query.state } : undefined) } }),
+      handler: async ({ query }) => ({
+        body: { polls: await polls.list(query.state ? { state: query.state } : undefined) },
+      }),
     }),
     route({
       method: "get",

@@ -1,10 +1,13 @@
 /** Polls as residents and observers see them: on-chain shape, text from the chain, live tallies. */
-import { decodePollContent } from "../../../contracts/protocol";
+import { decodePollContent, decodePollOutcome } from "../../../contracts/protocol";
+import type { PollOutcome } from "../../../contracts/protocol";
 import type { Chain } from "../chain/chain";
 import { notFound } from "../errors";
 import { ChainState } from "../indexer/chainState";
 import type { PollStatus } from "../indexer/chainState";
+import type { PollTrees } from "../indexer/pollTrees";
 import type { PollRow } from "../indexer/store";
+import type { Eligible, EligibilityCounter } from "./eligibility";
 
 export interface PollSummary {
   pollId: number;
@@ -19,41 +22,54 @@ export interface PollSummary {
   content: ReturnType<typeof decodePollContent>;
   contentHash: string;
   finalRoot: string | null;
+  /** What the city decided, once staff publish it on-chain; null before (or if its text is altered). */
+  outcome: PollOutcome | null;
+  /** Ballots on the ledger, re-votes included, as indexed. */
+  ballots: number;
+  /** Residents whose ballot counts (each resident once), as indexed. */
+  voters: number;
+  eligible: Eligible;
 }
 
 export class PollService {
   constructor(
     private readonly chain: Chain,
     private readonly state: ChainState,
+    private readonly trees: PollTrees,
+    private readonly eligibility: EligibilityCounter,
     private readonly nowSeconds: () => number = () => Math.floor(Date.now() / 1000),
   ) {}
 
-  list(filter?: { state?: PollStatus; district?: number }): PollSummary[] {
-    return this.state
+  async list(filter?: { state?: PollStatus; district?: number }): Promise<PollSummary[]> {
+    const rows = this.state
       .allPolls()
-      .map((p) => this.summary(p))
-      .filter((p) => !filter?.state || p.state === filter.state)
       .filter((p) => filter?.district === undefined || p.cityWide || p.districts.includes(filter.district))
       .sort((a, b) => b.pollId - a.pollId);
+    const eligible = await this.eligibility.forPolls(rows);
+    return rows
+      .map((p, i) => this.summary(p, eligible[i] ?? { registered: 0, enrolled: 0 }))
+      .filter((p) => !filter?.state || p.state === filter.state);
   }
 
   async detail(pollId: number) {
     const poll = await this.state.poll(pollId);
     if (!poll) throw notFound("POLL_NOT_FOUND", `poll ${pollId} does not exist`);
-    const [tallies, root, onChain] = await Promise.all([
+    const [tallies, root, onChain, [eligible]] = await Promise.all([
       this.chain.ballotBox.tallies(pollId),
       this.chain.ballotBox.ballotRoot(pollId),
       this.chain.ballotBox.poll(pollId),
+      this.eligibility.forPolls([poll]),
     ]);
     return {
-      ...this.summary(poll),
+      ...this.summary(poll, eligible ?? { registered: 0, enrolled: 0 }),
       ballots: Number(onChain.ballots),
       tallies: tallies.map(String),
       ballotRoot: root,
     };
   }
 
-  summary(p: PollRow): PollSummary {
+  summary(p: PollRow, eligible: Eligible): PollSummary {
+    const index = this.trees.get(p.pollId);
     return {
       pollId: p.pollId,
       state: ChainState.statusAt(p, this.nowSeconds()),
@@ -67,6 +83,10 @@ export class PollService {
       content: decodePollContent(p.uri, p.contentHash),
       contentHash: p.contentHash,
       finalRoot: p.finalRoot,
+      outcome: p.outcome ? decodePollOutcome(p.outcome.uri, p.outcome.hash) : null,
+      ballots: index?.tree.size ?? 0,
+      voters: index?.count.voters ?? 0,
+      eligible,
     };
   }
 }

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { route } from "../http/route";
 import type { RouteSpec } from "../http/route";
+import { MAX_PASSWORD_LENGTH } from "../auth/passwords";
+import type { PasswordResets } from "./passwordReset";
 import type { ResidentService } from "./service";
 
 export const RESIDENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -32,7 +34,13 @@ const importBody = z.strictObject({
 
 const residentParams = z.strictObject({ residentId: residentIdSchema });
 
-export function residentRoutes(residents: ResidentService): RouteSpec[] {
+const resetBody = z.strictObject({
+  residentId: residentIdSchema,
+  code: z.string().min(1).max(64),
+  password: z.string().max(MAX_PASSWORD_LENGTH),
+});
+
+export function residentRoutes(residents: ResidentService, resets: PasswordResets): RouteSpec[] {
   return [
     route({
       method: "post",
@@ -53,6 +61,26 @@ export function residentRoutes(residents: ResidentService): RouteSpec[] {
       params: residentParams,
       errors: ["RESIDENT_NOT_FOUND", "ALREADY_ACTIVATED", "STAFF_TOKEN_INVALID"],
       handler: async ({ params }) => ({ body: await residents.reissueCode(params.residentId) }),
+    }),
+    route({
+      method: "post",
+      path: "/api/admin/residents/:residentId/reset-code",
+      tag: "register",
+      summary: "A password-reset code for an activated resident, valid for three days; an earlier one stops working",
+      access: "staff",
+      params: residentParams,
+      errors: ["RESIDENT_NOT_FOUND", "NOT_ACTIVATED", "STAFF_TOKEN_INVALID"],
+      handler: async ({ params }) => ({ body: await resets.issue(params.residentId) }),
+    }),
+    route({
+      method: "post",
+      path: "/api/auth/reset",
+      tag: "auth",
+      summary: "Set a new password with the reset code from the city office; then sign in with it",
+      access: "public",
+      body: resetBody,
+      errors: ["RESET_CODE_INVALID", "RESET_CODE_EXPIRED", "PASSWORD_WEAK", "RATE_LIMITED", "INVALID_REQUEST"],
+      handler: async ({ body }) => ({ body: await resets.reset(body) }),
     }),
     route({
       method: "get",

@@ -38,4 +38,11 @@ export const residentMigrations: Migration[] = [
       ALTER TABLE residents DROP COLUMN locked_until;
     `,
   },
+  {
+    id: "residents-3-password-reset",
+    sql: `
+      ALTER TABLE residents ADD COLUMN reset_hash TEXT;
+      ALTER TABLE residents ADD COLUMN reset_expires_at INTEGER;
+    `,
+  },
 ];

@@ -27,6 +27,14 @@ export function hashActivationCode(pepper: string, residentId: string, code: str
     .digest("hex");
 }
 
+/** A password-reset code is kept like an activation code, under its own label. */
+export function hashResetCode(pepper: string, residentId: string, code: string): string {
+  return crypto
+    .createHmac("sha256", pepper)
+    .update(`password-reset:${residentId}:${normalizeCode(code)}`)
+    .digest("hex");
+}
+
 export function sameHash(a: string, b: string): boolean {
   const x = Buffer.from(a, "hex");
   const y = Buffer.from(b, "hex");
@@ -36,4 +44,9 @@ export function sameHash(a: string, b: string): boolean {
 /** HMAC-SHA256(pepper, residentId) as bytes32: the resident's id on the chain. */
 export function residentHash(pepper: string, residentId: string): string {
   return `0x${crypto.createHmac("sha256", pepper).update(residentId).digest("hex")}`;
+}
+
+/** What sign-in attempts are counted under: a hash of the id as typed, known or not. */
+export function loginSubject(residentId: string): string {
+  return crypto.createHash("sha256").update(`sign-in:${residentId}`).digest("hex");
 }

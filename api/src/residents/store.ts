@@ -3,6 +3,7 @@
  * embedded default) and on PostgreSQL (instances that share one database).
  */
 import type { Sql, SqlRunner } from "../store/sql";
+import { loginSubject } from "./secrets";
 
 export interface ResidentRecord {
   residentId: string;
@@ -12,6 +13,9 @@ export interface ResidentRecord {
   passwordHash: string | null;
   activatedAt: number | null;
   createdAt: number;
+  /** A password-reset code staff issued (its keyed hash) and when it stops working. */
+  resetHash: string | null;
+  resetExpiresAt: number | null;
 }
 
 export type NewResident = Pick<ResidentRecord, "residentId" | "district" | "building" | "codeHash">;
@@ -42,6 +46,15 @@ export interface ResidentStore {
   /** Locks the subject once the attempts reach the limit; returns the lock's end if it is locked. */
   loginFailed(subject: string, now: number, policy: LockPolicy): Promise<number | null>;
   counts(): Promise<{ total: number; activated: number }>;
+  /** Registered residents per district code. */
+  countsByDistrict(): Promise<Map<number, number>>;
+  /** Keeps a password-reset code's hash for an activated resident; false if not activated. */
+  setResetCode(residentId: string, resetHash: string, expiresAt: number): Promise<boolean>;
+  /**
+   * Sets a new password if `resetHash` is the resident's unexpired reset code, which is then spent;
+   * clears a sign-in lock. False if the code is unknown, spent or expired.
+   */
+  resetPassword(residentId: string, resetHash: string, passwordHash: string, now: number): Promise<boolean>;
 }
 
 interface Row {
@@ -52,6 +65,8 @@ interface Row {
   password_hash: string | null;
   activated_at: number | null;
   created_at: number;
+  reset_hash: string | null;
+  reset_expires_at: number | null;
 }
 
 interface AttemptRow {
@@ -69,6 +84,8 @@ function toRecord(r: Row): ResidentRecord {
     passwordHash: r.password_hash,
     activatedAt: r.activated_at,
     createdAt: r.created_at,
+    resetHash: r.reset_hash,
+    resetExpiresAt: r.reset_expires_at,
   };
 }
 
@@ -155,6 +172,35 @@ export class SqlResidentStore implements ResidentStore {
       const lockedUntil = now + policy.lockoutMs;
       await setAttempts(tx, subject, 0, lockedUntil, now);
       return lockedUntil;
+    });
+  }
+
+  async countsByDistrict(): Promise<Map<number, number>> {
+    const rows = await this.sql.all<{ district: number; c: number }>(
+      "SELECT district, COUNT(*) AS c FROM residents GROUP BY district",
+    );
+    return new Map(rows.map((r) => [r.district, r.c]));
+  }
+
+  async setResetCode(residentId: string, resetHash: string, expiresAt: number): Promise<boolean> {
+    const changed = await this.sql.run(
+      `UPDATE residents SET reset_hash = ?, reset_expires_at = ?
+       WHERE resident_id = ? AND activated_at IS NOT NULL`,
+      [resetHash, expiresAt, residentId],
+    );
+    return changed > 0;
+  }
+
+  resetPassword(residentId: string, resetHash: string, passwordHash: string, now: number): Promise<boolean> {
+    return this.sql.transaction(async (tx) => {
+      const changed = await tx.run(
+        `UPDATE residents SET password_hash = ?, reset_hash = NULL, reset_expires_at = NULL
+         WHERE resident_id = ? AND reset_hash = ? AND reset_expires_at > ?`,
+        [passwordHash, residentId, resetHash, now],
+      );
+      // The new password lifts a sign-in lock on this id.
+      if (changed > 0) await tx.run("DELETE FROM login_attempts WHERE subject = ?", [loginSubject(residentId)]);
+      return changed > 0;
     });
   }
 

@@ -31,7 +31,8 @@ export function resultRoutes(results: ResultsService): RouteSpec[] {
       method: "get",
       path: "/api/polls/:pollId/ballots",
       tag: "results",
-      summary: "A poll's ballots in leaf order, with transaction and block (limit at most 500)",
+      summary:
+        "A poll's ballots in leaf order, with transaction, block and whether a later ballot of the same resident replaced it (limit at most 500)",
       access: "public",
       params: pollParams,
       query: pageQuery,

@@ -58,6 +58,8 @@ export class ResultsService {
         txHash: b.txHash,
         block: b.block,
         time: b.time === null ? null : new Date(b.time * 1000).toISOString(),
+        // A later ballot of the same resident (a re-vote) carries a higher revision and counts instead.
+        replaced: b.revision < this.state.lastRevision(pollId, b.resident),
       })),
     };
   }

@@ -1,6 +1,7 @@
 /**
  * A poll's questions as form controls: radio buttons for a single choice, checkboxes for up to k
- * (the rest are disabled once k are ticked). `selection()` gives the chosen options per question.
+ * (the rest are disabled once k are ticked), ticked as `preselected` says (a resident's current vote).
+ * `selection()` gives the chosen options per question.
  */
 import type { PollContent } from "../../../contracts/protocol/pollContent";
 import type { Question } from "../../../contracts/protocol/choices";
@@ -18,14 +19,22 @@ export function ballotFields(
   pollId: number,
   questions: readonly Question[],
   content: PollContent | null,
+  preselected: readonly (readonly number[])[] = [],
 ): BallotFields {
   const groups = questions.map((q, qi) => {
     const text = content?.questions[qi];
     const single = q.maxChoices === 1;
     const name = `poll${pollId}-q${qi}`;
     const hintId = `${name}-hint`;
+    const chosen = preselected[qi] ?? [];
     const inputs = Array.from({ length: q.options }, (_, o) =>
-      el("input", { type: single ? "radio" : "checkbox", name, value: o, id: `${name}-o${o}` }),
+      el("input", {
+        type: single ? "radio" : "checkbox",
+        name,
+        value: o,
+        id: `${name}-o${o}`,
+        checked: chosen.includes(o),
+      }),
     );
     if (!single) {
       const enforce = () => {
@@ -33,6 +42,7 @@ export function ballotFields(
         for (const i of inputs) i.disabled = !i.checked && count >= q.maxChoices;
       };
       for (const i of inputs) i.addEventListener("change", enforce);
+      enforce();
     }
     const fieldset = el(
       "fieldset",

@@ -1,15 +1,46 @@
-/** The paged list of a poll's ballots as the API indexed them from the chain. */
-import { decodeChoices } from "../../../contracts/protocol/choices";
+/**
+ * The paged list of a poll's ballots as the API indexed them from the ledger. A ballot replaced by a
+ * later one of the same resident (a changed vote) is marked, so the rows add up to the residents
+ * counted.
+ */
 import { api } from "../api";
 import { el, mount } from "../dom";
 import { formatDate, formatNumber, t } from "../i18n";
+import type { MessageKey } from "../messages/en";
 import type { ListedBallot, PollDetail } from "../types";
-import { choicesText } from "./tallies";
+import { choicesText, decodeSafely } from "./tallies";
 import { errorNotice, shortHex } from "./ui";
 
 const PAGE = 20;
+const COLUMNS: MessageKey[] = [
+  "ledger.leaf",
+  "ledger.voter",
+  "ledger.choices",
+  "ledger.revision",
+  "ledger.counts",
+  "ledger.tx",
+  "ledger.block",
+  "ledger.time",
+];
 
-export function ballotList(poll: PollDetail): HTMLElement {
+function row(poll: PollDetail, b: ListedBallot, showChoices: boolean): HTMLElement {
+  const replaced = b.replaced === true;
+  return el(
+    "tr",
+    { class: replaced ? "replaced" : undefined, "data-replaced": replaced ? "yes" : "no" },
+    el("td", {}, formatNumber(b.leafIndex)),
+    el("td", {}, shortHex(b.voter, 4)),
+    el("td", {}, showChoices ? choicesText(poll, decodeSafely(poll, b.choices)) : t("ledger.hidden")),
+    el("td", {}, formatNumber(Number(b.revision))),
+    el("td", {}, replaced ? t("ledger.replaced") : t("ledger.countsYes")),
+    el("td", {}, shortHex(b.txHash)),
+    el("td", {}, formatNumber(b.block)),
+    el("td", {}, b.time === null ? "" : formatDate(typeof b.time === "number" ? b.time * 1000 : b.time)),
+  );
+}
+
+/** `showChoices` is false while the poll's results are not shown on the site. */
+export function ballotList(poll: PollDetail, showChoices: boolean): HTMLElement {
   const body = el("div", { class: "ballot-list", "aria-live": "polite" });
   let offset = 0;
 
@@ -19,21 +50,9 @@ export function ballotList(poll: PollDetail): HTMLElement {
         "GET",
         `/api/polls/${poll.pollId}/ballots?offset=${offset}&limit=${PAGE}`,
       );
-      const rows = page.ballots.map((b) =>
-        el(
-          "tr",
-          {},
-          el("td", {}, formatNumber(b.leafIndex)),
-          el("td", {}, shortHex(b.voter, 4)),
-          el("td", {}, choicesText(poll, safeDecode(poll, b.choices))),
-          el("td", {}, formatNumber(Number(b.revision))),
-          el("td", {}, shortHex(b.txHash)),
-          el("td", {}, formatNumber(b.block)),
-          el("td", {}, b.time === null ? "" : formatDate(typeof b.time === "number" ? b.time * 1000 : b.time)),
-        ),
-      );
-      const prev = el("button", { type: "button", disabled: offset === 0 }, t("explorer.prev"));
-      const next = el("button", { type: "button", disabled: offset + PAGE >= page.total }, t("explorer.next"));
+      if (page.total === 0) return mount(body, el("p", { class: "muted" }, t("ledger.empty")));
+      const prev = el("button", { type: "button", disabled: offset === 0 }, t("ledger.prev"));
+      const next = el("button", { type: "button", disabled: offset + PAGE >= page.total }, t("ledger.next"));
       prev.addEventListener("click", () => {
         offset = Math.max(0, offset - PAGE);
         void load();
@@ -42,45 +61,28 @@ export function ballotList(poll: PollDetail): HTMLElement {
         offset += PAGE;
         void load();
       });
-      const shown = page.total === 0 ? 0 : offset + 1;
       mount(
         body,
         el(
           "div",
-          { class: "table-scroll", tabindex: 0, role: "region", "aria-label": t("explorer.ballotList") },
+          { class: "table-scroll", tabindex: 0, role: "region", "aria-label": t("ledger.title") },
           el(
             "table",
             {},
             el(
               "caption",
               {},
-              t("explorer.ballotRange", {
-                from: formatNumber(shown),
+              t("ledger.range", {
+                from: formatNumber(offset + 1),
                 to: formatNumber(offset + page.ballots.length),
                 total: formatNumber(page.total),
               }),
             ),
-            el(
-              "thead",
-              {},
-              el(
-                "tr",
-                {},
-                ...[
-                  "explorer.leaf",
-                  "explorer.voter",
-                  "explorer.choices",
-                  "explorer.revision",
-                  "explorer.tx",
-                  "explorer.block",
-                  "explorer.time",
-                ].map((k) => el("th", { scope: "col" }, t(k as Parameters<typeof t>[0]))),
-              ),
-            ),
-            el("tbody", {}, ...rows),
+            el("thead", {}, el("tr", {}, ...COLUMNS.map((k) => el("th", { scope: "col" }, t(k))))),
+            el("tbody", {}, ...page.ballots.map((b) => row(poll, b, showChoices))),
           ),
         ),
-        el("div", { class: "pager" }, prev, next),
+        page.total > PAGE ? el("div", { class: "pager" }, prev, next) : null,
       );
     } catch (error) {
       mount(body, errorNotice(error));
@@ -88,12 +90,4 @@ export function ballotList(poll: PollDetail): HTMLElement {
   };
   void load();
   return body;
-}
-
-function safeDecode(poll: PollDetail, choices: string): number[][] {
-  try {
-    return decodeChoices(poll.questions, BigInt(choices));
-  } catch {
-    return [];
-  }
 }

@@ -2,6 +2,7 @@
 import type { PollContent } from "../../../contracts/protocol/pollContent";
 import { ApiError } from "../api";
 import { el } from "../dom";
+import type { Child } from "../dom";
 import { VaultError } from "../keys/vault";
 import { formatDate, formatRelative, lang, t } from "../i18n";
 import type { MessageKey } from "../messages/en";
@@ -12,7 +13,7 @@ export function heading(text: string): HTMLHeadingElement {
 }
 
 /** A live region: polite for progress and results, assertive for errors. */
-export function notice(kind: "info" | "success" | "error", ...text: (string | Node)[]): HTMLElement {
+export function notice(kind: "info" | "success" | "error", ...text: Child[]): HTMLElement {
   return el("div", { class: `notice notice-${kind}`, role: kind === "error" ? "alert" : "status" }, ...text);
 }
 

@@ -1,4 +1,8 @@
-/** Runs a receipt's check and shows its outcome in words. */
+/**
+ * Runs a receipt's check and shows its outcome in words: on the ledger and counted, on the ledger but
+ * replaced by a later ballot of the same resident, or not there at all. The proof's figures stay in
+ * "Technical details".
+ */
 import { chainConfig } from "../api";
 import { el, mount } from "../dom";
 import { formatNumber, t } from "../i18n";
@@ -6,29 +10,70 @@ import { verifyReceipt } from "../receipt";
 import type { Receipt } from "../receipt";
 import { errorNotice, notice, shortHex } from "./ui";
 
-export async function showVerification(target: HTMLElement, receipt: Receipt): Promise<void> {
+export interface VerifyContext {
+  /** The resident checks their own ballot (the words say "your"). */
+  mine: boolean;
+  /** Where the resident's counted ballot's receipt is, if this device keeps it. */
+  receiptOf?: (revision: number) => string | null;
+}
+
+function technical(receipt: Receipt, outcome: { root: string; block: number; ballots: number }): HTMLElement {
+  return el(
+    "details",
+    { class: "tech" },
+    el("summary", {}, t("verify.techSummary")),
+    el(
+      "p",
+      {},
+      t("verify.techProof", {
+        leaf: formatNumber(receipt.leafIndex),
+        ballots: formatNumber(outcome.ballots),
+        block: formatNumber(outcome.block),
+      }),
+      " ",
+      shortHex(outcome.root),
+    ),
+  );
+}
+
+export async function showVerification(target: HTMLElement, receipt: Receipt, context: VerifyContext): Promise<void> {
   mount(target, el("p", { role: "status", class: "muted" }, t("verify.checking")));
   try {
     const outcome = await verifyReceipt(receipt, await chainConfig());
     switch (outcome.kind) {
-      case "verified":
+      case "verified": {
+        const details = technical(receipt, outcome);
+        if (outcome.cancelled) {
+          const title = el("strong", { "data-testid": "verified" }, t("verify.onLedger"));
+          return mount(target, notice("info", title, " ", t("verify.cancelled")), details);
+        }
+        if (outcome.countedRevision > receipt.revision) {
+          const link = context.receiptOf?.(outcome.countedRevision);
+          return mount(
+            target,
+            notice(
+              "info",
+              el("strong", { "data-testid": "replaced" }, t("verify.replacedTitle")),
+              " ",
+              t(context.mine ? "verify.replacedMine" : "verify.replaced", { n: formatNumber(outcome.countedRevision) }),
+              link ? el("span", {}, " ", el("a", { href: link }, t("verify.countedReceipt"))) : null,
+            ),
+            details,
+          );
+        }
         return mount(
           target,
           notice(
             "success",
-            el("strong", { "data-testid": "verified" }, t("verify.verified")),
+            el("strong", { "data-testid": "verified" }, t("verify.counted")),
             " ",
-            t("verify.verifiedDetail", {
-              leaf: formatNumber(receipt.leafIndex),
-              ballots: formatNumber(outcome.ballots),
-              block: formatNumber(outcome.block),
-            }),
-            " ",
-            shortHex(outcome.root),
+            t(context.mine ? "verify.countedMine" : "verify.countedOther", { ballots: formatNumber(outcome.ballots) }),
           ),
+          details,
         );
+      }
       case "not-included":
-        return mount(target, notice("error", t("verify.notIncluded"), " ", shortHex(outcome.root)));
+        return mount(target, notice("error", t("verify.notIncluded")), technical(receipt, outcome));
       case "leaf-mismatch":
         return mount(target, notice("error", t("verify.leafMismatch")));
       case "wrong-deployment":

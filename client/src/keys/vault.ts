@@ -20,7 +20,16 @@ export interface StoredKey {
 }
 
 export class VaultError extends Error {
-  constructor(readonly code: "KEY_MISSING" | "PASSWORD_WRONG" | "KEY_CORRUPT") {
+  constructor(
+    readonly code:
+      | "KEY_MISSING"
+      | "PASSWORD_REQUIRED"
+      | "PASSWORD_WRONG"
+      | "KEY_CORRUPT"
+      | "BACKUP_INVALID"
+      | "BACKUP_NOT_YOURS"
+      | "BACKUP_STALE",
+  ) {
     super(code);
   }
 }
@@ -139,7 +148,29 @@ export function keepUnlocked(residentId: string, wallet: Wallet | null): void {
 export async function unlock(residentId: string, password: string, enrolled?: string | null): Promise<Wallet> {
   const stored = loadStoredKey(residentId, enrolled);
   if (!stored) throw new VaultError("KEY_MISSING");
+  if (password === "") throw new VaultError("PASSWORD_REQUIRED");
   const wallet = await decryptKey(residentId, stored, password);
   keepUnlocked(residentId, wallet);
+  return wallet;
+}
+
+/** Saves `stored` as the resident's key on this device (a restored backup, or one locked anew). */
+export function saveActiveKey(residentId: string, stored: StoredKey): void {
+  localStorage.setItem(slotKey(residentId, "active"), JSON.stringify(stored));
+}
+
+/**
+ * Locks the stored key with `newPassword` instead of `oldPassword`: after a password reset, the key
+ * on this device is kept rather than replaced.
+ */
+export async function relock(
+  residentId: string,
+  oldPassword: string,
+  newPassword: string,
+  enrolled?: string | null,
+): Promise<Wallet> {
+  if (oldPassword === "" || newPassword === "") throw new VaultError("PASSWORD_REQUIRED");
+  const wallet = await unlock(residentId, oldPassword, enrolled);
+  saveActiveKey(residentId, await encryptKey(residentId, wallet, newPassword));
   return wallet;
 }

@@ -3,7 +3,7 @@ import { api, setSession } from "../api";
 import { el } from "../dom";
 import { t } from "../i18n";
 import { createAndEnrolKey } from "../keys/enrol";
-import { keepUnlocked, loadStoredKey, unlock } from "../keys/vault";
+import { keepUnlocked, loadStoredKey, unlock, VaultError } from "../keys/vault";
 import { navigate } from "../router";
 import type { Me } from "../types";
 import { errorNotice, field, heading, notice } from "../components/ui";
@@ -28,7 +28,13 @@ async function afterSignIn(residentId: string, password: string, status: HTMLEle
     return navigate("/me");
   }
   if (enrolled && stored && stored.address.toLowerCase() === enrolled.toLowerCase()) {
-    await unlock(residentId, password, enrolled);
+    try {
+      await unlock(residentId, password, enrolled);
+    } catch (error) {
+      // Signed in, but the key here is locked with an earlier password (a reset): the key page offers to keep it.
+      if (error instanceof VaultError && error.code === "PASSWORD_WRONG") return navigate("/me/key");
+      throw error;
+    }
     return navigate("/me");
   }
   // No usable key on this device: the key page explains re-enrolment before anything is revoked.
@@ -101,6 +107,40 @@ export function signInPage(main: HTMLElement): void {
       },
     ),
     el("p", {}, t("auth.firstTime"), " ", el("a", { href: "/activate" }, t("auth.activateLink"))),
+    el("p", {}, el("a", { href: "/reset" }, t("auth.forgot"))),
+  );
+}
+
+/** A new password with the reset code staff gave; then sign-in, and what became of the voter key. */
+export function resetPage(main: HTMLElement): void {
+  const residentId = input({ name: "residentId", autocomplete: "username", autocapitalize: "off" });
+  const code = input({ name: "code", autocomplete: "one-time-code", autocapitalize: "off" });
+  const password = input({ name: "password", type: "password", autocomplete: "new-password", minlength: "10" });
+  main.append(
+    authForm(
+      t("auth.resetTitle"),
+      t("auth.resetIntro"),
+      [
+        field(t("auth.residentId"), residentId),
+        field(t("auth.resetCode"), code, t("auth.resetCodeHint")),
+        field(t("auth.newPassword"), password, t("auth.passwordHint")),
+      ],
+      t("auth.resetSubmit"),
+      async (status) => {
+        const id = residentId.value.trim();
+        await api("POST", "/api/auth/reset", { residentId: id, code: code.value.trim(), password: password.value });
+        const answer = await api<TokenAnswer>("POST", "/api/auth/login", { residentId: id, password: password.value });
+        setSession({ ...answer, residentId: id });
+        status.replaceChildren(notice("success", t("auth.resetDone")));
+        await afterSignIn(id, password.value, status);
+      },
+    ),
+    el(
+      "section",
+      { "aria-labelledby": "h-reset-key" },
+      el("h2", { id: "h-reset-key" }, t("auth.resetKeyTitle")),
+      el("ul", { class: "explain" }, el("li", {}, t("auth.resetKeyHere")), el("li", {}, t("auth.resetKeyElsewhere"))),
+    ),
   );
 }
 

@@ -1,14 +1,19 @@
-/** Public poll page: text, live tallies, ballots over time, the ballot list and the recount. */
+/**
+ * Public poll page: text, who may vote and who did, who sees what, the outcome, results (as the
+ * poll's state and setting allow), ballots over time, the recount, the ballot list, and the
+ * technical details observers check.
+ */
 import { api } from "../api";
 import { el, mount } from "../dom";
-import { formatNumber, t } from "../i18n";
+import { t } from "../i18n";
 import type { Cleanup } from "../router";
 import type { PollDetail } from "../types";
 import { ballotList } from "../components/ballotList";
-import { timelineChart } from "../components/charts";
-import type { TimelineBucket } from "../components/charts";
+import { countsView, resultsView } from "../components/results";
+import { outcomeSection, pollFacts, resultsHeading, resultsShown } from "../components/pollText";
 import { recountPanel } from "../components/recountPanel";
-import { talliesView } from "../components/tallies";
+import { timelineChart } from "../components/timeline";
+import type { TimelineBucket } from "../components/timeline";
 import {
   errorNotice,
   heading,
@@ -21,6 +26,26 @@ import {
 } from "../components/ui";
 
 const REFRESH_MS = 5000;
+
+function section(id: string, title: string, ...body: Node[]): HTMLElement {
+  return el("section", { "aria-labelledby": id }, el("h2", { id }, title), ...body);
+}
+
+function technicalDetails(poll: PollDetail): HTMLElement {
+  const row = (label: string, value: Node | string) => [el("dt", {}, label), el("dd", {}, value)];
+  return el(
+    "details",
+    { class: "tech" },
+    el("summary", {}, t("tech.details")),
+    el(
+      "dl",
+      { class: "facts" },
+      ...(poll.ballots > 0 ? row(t("tech.ballotRoot"), shortHex(poll.ballotRoot)) : []),
+      ...(poll.finalRoot ? row(t("tech.finalRoot"), shortHex(poll.finalRoot)) : []),
+      ...row(t("tech.contentHash"), shortHex(poll.contentHash)),
+    ),
+  );
+}
 
 export async function explorerPollPage(main: HTMLElement, params: Record<string, string>): Promise<Cleanup | void> {
   const pollId = Number(params.pollId);
@@ -35,25 +60,15 @@ export async function explorerPollPage(main: HTMLElement, params: Record<string,
   }
   status.remove();
 
+  const shown = resultsShown(poll, null);
   const live = el("div", { "aria-live": "off" });
   const timeline = el("div");
-  const drawLive = (p: PollDetail) =>
-    mount(
-      live,
-      el(
-        "dl",
-        { class: "facts" },
-        el("dt", {}, t("explorer.ballots")),
-        el("dd", { "data-testid": "ballot-count" }, formatNumber(p.ballots)),
-        el("dt", {}, t("explorer.root")),
-        el("dd", {}, shortHex(p.ballotRoot)),
-      ),
-      talliesView(p),
-    );
+  const drawLive = (p: PollDetail) => mount(live, countsView(p), resultsView(p, shown));
   const loadTimeline = async () => {
     try {
       const { buckets } = await api<{ buckets: TimelineBucket[] }>("GET", `/api/polls/${pollId}/timeline`);
-      mount(timeline, timelineChart(buckets));
+      const end = Math.min(Date.now(), Date.parse(poll.end));
+      mount(timeline, timelineChart(buckets, Date.parse(poll.start), end));
     } catch (error) {
       mount(timeline, errorNotice(error));
     }
@@ -63,30 +78,21 @@ export async function explorerPollPage(main: HTMLElement, params: Record<string,
     heading(pollTitle(poll)),
     el("p", { class: "meta" }, stateBadge(poll.state), " ", scheduleText(poll)),
     el("p", { class: "description" }, localized(poll.content?.description, "")),
-    el("section", { "aria-labelledby": "h-results" }, el("h2", { id: "h-results" }, t("explorer.results")), live),
-    el(
-      "section",
-      { "aria-labelledby": "h-timeline" },
-      el("h2", { id: "h-timeline" }, t("explorer.timeline")),
-      timeline,
-    ),
-    el(
-      "section",
-      { "aria-labelledby": "h-recount" },
-      el("h2", { id: "h-recount" }, t("recount.title")),
-      recountPanel(pollId),
-    ),
-    el(
-      "section",
-      { "aria-labelledby": "h-ballots" },
-      el("h2", { id: "h-ballots" }, t("explorer.ballotList")),
-      ballotList(poll),
-    ),
+    poll.content ? "" : el("p", { class: "notice notice-error" }, t("poll.textMissing")),
+    pollFacts(poll),
+    outcomeSection(poll) ?? "",
+    section("h-results", resultsHeading(poll, shown), live),
   );
-  if (!poll.content)
-    main.querySelector(".description")?.after(el("p", { class: "notice notice-error" }, t("poll.textMissing")));
+  if (poll.state !== "Pending") {
+    main.append(
+      section("h-timeline", t("timeline.title"), timeline),
+      section("h-recount", t("recount.title"), recountPanel(poll, shown.shown)),
+      section("h-ballots", t("ledger.title"), ballotList(poll, shown.shown)),
+    );
+    void loadTimeline();
+  }
+  main.append(technicalDetails(poll));
   drawLive(poll);
-  void loadTimeline();
 
   if (poll.state !== "Active") return;
   const timer = setInterval(() => {

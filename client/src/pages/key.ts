@@ -1,6 +1,7 @@
 /**
- * The voter key page: which key is enrolled, whether this device holds it, unlocking it, and
- * re-enrolment — a new key made here that revokes the old one — with what that means spelled out.
+ * The voter key page: whether this device holds the enrolled key, unlocking it, keeping it after a
+ * password reset, moving it between browsers with a backup file, and re-enrolment — a new key made
+ * here that revokes the old one — with what that means spelled out before anything happens.
  */
 import { api } from "../api";
 import { el, mount } from "../dom";
@@ -8,33 +9,60 @@ import { formatDate, t } from "../i18n";
 import { createAndEnrolKey } from "../keys/enrol";
 import { loadStoredKey, unlock, unlockedWallet } from "../keys/vault";
 import type { Me } from "../types";
-import { errorNotice, field, heading, loading, notice, shortHex } from "../components/ui";
+import { backupButton, passwordForm, relockForm, restoreForm } from "../components/keyForms";
+import { errorNotice, heading, loading, notice, shortHex } from "../components/ui";
 import { requireSession } from "./session";
 
-function passwordField(autocomplete: string): HTMLInputElement {
-  return el("input", { type: "password", required: true, autocomplete, name: "password" });
+function keyFacts(enrolled: NonNullable<Me["voterKey"]>): HTMLElement {
+  return el(
+    "div",
+    {},
+    el("p", {}, t("key.enrolledOn", { date: formatDate(enrolled.enrolledAt) })),
+    el(
+      "details",
+      { class: "tech" },
+      el("summary", {}, t("tech.details")),
+      el(
+        "dl",
+        { class: "facts" },
+        el("dt", {}, t("tech.keyAddress")),
+        el("dd", { "data-testid": "key-address" }, shortHex(enrolled.address)),
+        el("dt", {}, t("tech.enrolmentTx")),
+        el("dd", {}, shortHex(enrolled.txHash)),
+      ),
+    ),
+  );
 }
 
-/** A form that asks for the password and runs `action` with it. */
-export function passwordForm(
-  label: string,
-  submitLabel: string,
-  action: (password: string) => Promise<void>,
-): HTMLFormElement {
-  const password = passwordField("current-password");
-  const status = el("div");
-  const button = el("button", { type: "submit", class: "primary" }, submitLabel);
-  const form = el("form", { class: "stack narrow" }, field(label, password), button, status);
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    button.disabled = true;
-    status.replaceChildren(el("p", { role: "status", class: "muted" }, t("common.working")));
-    action(password.value)
-      .then(() => status.replaceChildren())
-      .catch((error: unknown) => status.replaceChildren(errorNotice(error)))
-      .finally(() => (button.disabled = false));
-  });
-  return form;
+function reenrolSection(me: Me, hasKey: boolean, redraw: () => Promise<void>): Node[] {
+  const explain = hasKey
+    ? [
+        el("h2", {}, t("key.reenrolTitle")),
+        el(
+          "ul",
+          { class: "explain" },
+          el("li", {}, t("key.reenrolRevokes")),
+          el("li", {}, t("key.reenrolBallotsStay")),
+          el("li", {}, t("key.reenrolRevote")),
+          el("li", {}, t("key.reenrolLost")),
+        ),
+      ]
+    : [el("p", {}, t("key.none"))];
+  const confirm = el("input", { type: "checkbox", id: "reenrol-confirm", required: hasKey });
+  const form = passwordForm(
+    t("key.passwordToProtect"),
+    hasKey ? t("key.reenrol") : t("key.create"),
+    async (password) => {
+      if (hasKey && !confirm.checked) throw new Error(t("key.confirmNeeded"));
+      const answer = await createAndEnrolKey(me, password);
+      await redraw();
+      if (answer.revoked) document.getElementById("main")?.prepend(notice("success", t("key.revokedOld")));
+    },
+  );
+  if (hasKey) {
+    form.prepend(el("div", { class: "check" }, confirm, el("label", { for: "reenrol-confirm" }, t("key.confirm"))));
+  }
+  return [...explain, form];
 }
 
 export async function keyPage(main: HTMLElement): Promise<void> {
@@ -54,64 +82,23 @@ export async function keyPage(main: HTMLElement): Promise<void> {
     const enrolled = me.voterKey?.status === "active" ? me.voterKey : null;
     const stored = loadStoredKey(s.residentId, enrolled?.address);
     const here = Boolean(enrolled && stored && stored.address.toLowerCase() === enrolled.address.toLowerCase());
-    const parts: (Node | null)[] = [];
-    if (enrolled) {
-      parts.push(
-        el(
-          "dl",
-          { class: "facts" },
-          el("dt", {}, t("key.address")),
-          el("dd", { "data-testid": "key-address" }, shortHex(enrolled.address)),
-          el("dt", {}, t("key.enrolledAt")),
-          el("dd", {}, formatDate(enrolled.enrolledAt)),
-          el("dt", {}, t("key.tx")),
-          el("dd", {}, shortHex(enrolled.txHash)),
-        ),
-      );
-    }
-    if (here && unlockedWallet(s.residentId)) parts.push(notice("success", t("key.readyHere")));
-    else if (here)
+    const parts: Node[] = enrolled ? [keyFacts(enrolled)] : [];
+    if (enrolled && here && unlockedWallet(s.residentId)) {
+      parts.push(notice("success", t("key.readyHere")), backupButton(s.residentId, enrolled.address));
+    } else if (enrolled && here) {
       parts.push(
         el("p", {}, t("key.lockedHere")),
         passwordForm(t("auth.password"), t("key.unlock"), async (password) => {
-          await unlock(s.residentId, password, enrolled?.address);
+          await unlock(s.residentId, password, enrolled.address);
           await draw();
         }),
+        relockForm(s.residentId, enrolled.address, draw),
       );
-    else parts.push(...reenrolSection(me, Boolean(enrolled), draw));
+    } else {
+      if (enrolled) parts.push(notice("info", t("key.notOnDevice")), restoreForm(s.residentId, enrolled.address, draw));
+      parts.push(...reenrolSection(me, Boolean(enrolled), draw));
+    }
     mount(body, ...parts);
   };
   await draw();
-}
-
-function reenrolSection(me: Me, hasKey: boolean, redraw: () => Promise<void>): Node[] {
-  const explain = hasKey
-    ? [
-        notice("info", t("key.notOnDevice")),
-        el(
-          "ul",
-          { class: "explain" },
-          el("li", {}, t("key.reenrolRevokes")),
-          el("li", {}, t("key.reenrolBallotsStay")),
-          el("li", {}, t("key.reenrolRevote")),
-          el("li", {}, t("key.reenrolLost")),
-        ),
-      ]
-    : [el("p", {}, t("key.none"))];
-  const confirm = el("input", { type: "checkbox", id: "reenrol-confirm", required: hasKey });
-  const form = passwordForm(
-    t("key.passwordToProtect"),
-    hasKey ? t("key.reenrol") : t("key.create"),
-    async (password) => {
-      if (hasKey && !confirm.checked) throw new Error(t("key.confirmNeeded"));
-      const answer = await createAndEnrolKey(me, password);
-      await redraw();
-      if (answer.revoked)
-        document.getElementById("main")?.prepend(notice("success", t("key.revokedOld", { address: answer.revoked })));
-    },
-  );
-  if (hasKey) {
-    form.prepend(el("div", { class: "check" }, confirm, el("label", { for: "reenrol-confirm" }, t("key.confirm"))));
-  }
-  return [...explain, form];
 }

@@ -23,7 +23,7 @@ export function receiptCheckPage(main: HTMLElement): void {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     try {
-      void showVerification(output, parseReceipt(text.value));
+      void showVerification(output, parseReceipt(text.value), { mine: false });
     } catch (error) {
       const bad = error instanceof ReceiptFormatError ? error.field : "(json)";
       output.replaceChildren(notice("error", t("receipt.invalid", { field: bad })));

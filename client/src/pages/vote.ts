@@ -1,18 +1,17 @@
-/** A poll to vote in: its questions, live results, and a ballot signed here with the voter key. */
-import { BALLOT_TYPES, ballotDomain, ballotMessage } from "../../../contracts/protocol/ballot";
-import { encodeChoices } from "../../../contracts/protocol/choices";
-import { api, chainConfig } from "../api";
-import { el, mount } from "../dom";
-import { failureReason, formatNumber, t } from "../i18n";
-import type { MessageKey } from "../messages/en";
-import { loadStoredKey, unlock, unlockedWallet } from "../keys/vault";
-import { navigate } from "../router";
-import type { Me, MyPoll, PollDetail } from "../types";
-import { ballotFields } from "../components/ballotForm";
-import { talliesView } from "../components/tallies";
+/**
+ * A poll to vote in: its questions, what voting earns, who sees what, the resident's current vote,
+ * the ballot signed here with the voter key, and the results as the poll's state and setting allow.
+ */
+import { api } from "../api";
+import { el } from "../dom";
+import { failureReason, formatDate, formatNumber, t } from "../i18n";
+import { loadStoredKey } from "../keys/vault";
+import type { BallotState, Me, MyPoll, PollDetail } from "../types";
+import { countsView, resultsView } from "../components/results";
+import { outcomeSection, pollFacts, resultsHeading, resultsShown, scopeText } from "../components/pollText";
+import { choicesList, decodeSafely } from "../components/tallies";
 import {
   errorNotice,
-  field,
   heading,
   loading,
   localized,
@@ -21,7 +20,75 @@ import {
   scheduleText,
   stateBadge,
 } from "../components/ui";
+import { voteForm } from "../components/voteForm";
 import { requireSession } from "./session";
+
+interface Loaded {
+  mine: MyPoll | undefined;
+  poll: PollDetail;
+  me: Me;
+  current: BallotState | null;
+}
+
+async function load(pollId: number): Promise<Loaded> {
+  const [list, poll, me] = await Promise.all([
+    api<{ polls: MyPoll[] }>("GET", "/api/me/polls"),
+    api<PollDetail>("GET", `/api/polls/${pollId}`),
+    api<Me>("GET", "/api/me"),
+  ]);
+  const mine = list.polls.find((p) => p.pollId === pollId);
+  const ballotId = mine?.myBallot?.ballotId;
+  const current = ballotId ? await api<BallotState>("GET", `/api/ballots/${ballotId}`) : null;
+  return { mine, poll, me, current };
+}
+
+function pointsLine(poll: PollDetail, voted: boolean): HTMLElement | string {
+  if (poll.points === 0) return "";
+  const n = formatNumber(poll.points);
+  return el(
+    "p",
+    { class: "points-note", "data-testid": "poll-points" },
+    voted ? t("vote.pointsEarned", { n }) : t("vote.pointsOffer", { n }),
+  );
+}
+
+/** What the resident can do in this poll now, under "Your ballot". */
+function ballotArea({ mine, poll, me, current }: Loaded, residentId: string): Node[] {
+  if (!mine)
+    return [notice("info", t("vote.notEligible", { district: formatNumber(me.district) }), " ", scopeText(poll))];
+  const myBallot = mine.myBallot;
+  const voted = myBallot !== null && myBallot.status !== "failed";
+  const parts: Node[] = [];
+  if (voted && current) {
+    parts.push(
+      el(
+        "p",
+        { "data-testid": "my-vote" },
+        t("vote.yourVote"),
+        " ",
+        el("a", { href: `/me/ballots/${current.ballotId}` }, t("vote.viewReceipt")),
+      ),
+      choicesList(poll, current.choices),
+    );
+  }
+  if (poll.state === "Pending") return [...parts, notice("info", t("vote.opensAt", { date: formatDate(poll.start) }))];
+  if (poll.state === "Cancelled") return [...parts, notice("info", t("vote.cancelled"))];
+  if (myBallot?.status === "failed") {
+    parts.push(notice("error", t("ballot.failed", { reason: failureReason(myBallot.errorCode) })));
+  }
+  if (poll.state !== "Active") return voted ? parts : [notice("info", t("vote.didNotVote"))];
+  // The API knows what the chain counted and what is still on its way: it says what may come next.
+  const next = mine.nextRevision;
+  if (next === null) return [...parts, notice("info", t("vote.noRevote"))];
+  const enrolled = me.voterKey?.status === "active" ? me.voterKey.address : null;
+  const stored = loadStoredKey(residentId, enrolled);
+  if (!enrolled || !stored || stored.address.toLowerCase() !== enrolled.toLowerCase()) {
+    return [...parts, notice("info", t("vote.needKey"), " ", el("a", { href: "/me/key" }, t("key.title")))];
+  }
+  const chosen = voted && current ? decodeSafely(poll, current.choices) : [];
+  parts.push(voteForm({ poll, residentId, enrolled, revision: next, current: chosen, changing: voted }));
+  return parts;
+}
 
 export async function votePage(main: HTMLElement, params: Record<string, string>): Promise<void> {
   const s = requireSession(main);
@@ -29,119 +96,37 @@ export async function votePage(main: HTMLElement, params: Record<string, string>
   const pollId = Number(params.pollId);
   const status = loading();
   main.append(status);
-  let mine: MyPoll | undefined;
-  let detail: PollDetail;
-  let me: Me;
+  let loaded: Loaded;
   try {
-    const [list, d, m] = await Promise.all([
-      api<{ polls: MyPoll[] }>("GET", "/api/me/polls"),
-      api<PollDetail>("GET", `/api/polls/${pollId}`),
-      api<Me>("GET", "/api/me"),
-    ]);
-    mine = list.polls.find((p) => p.pollId === pollId);
-    detail = d;
-    me = m;
+    loaded = await load(pollId);
   } catch (error) {
     status.replaceWith(errorNotice(error));
     return;
   }
   status.remove();
+  const { poll, mine } = loaded;
+  const voted = Boolean(mine?.myBallot && mine.myBallot.status !== "failed");
+  const shown = resultsShown(poll, mine ? voted : null);
   main.append(
-    heading(pollTitle(detail)),
-    el("p", { class: "meta" }, stateBadge(detail.state), " ", scheduleText(detail)),
-    el("p", { class: "description" }, localized(detail.content?.description, "")),
-  );
-  const ballotArea = el(
-    "section",
-    { "aria-labelledby": "h-ballot" },
-    el("h2", { id: "h-ballot" }, t("vote.yourBallot")),
-  );
-  main.append(ballotArea);
-  main.append(
+    heading(pollTitle(poll)),
+    el("p", { class: "meta" }, stateBadge(poll.state), " ", scheduleText(poll)),
+    el("p", { class: "description" }, localized(poll.content?.description, "")),
+    pollFacts(poll),
+    pointsLine(poll, voted),
+    outcomeSection(poll) ?? "",
+    el(
+      "section",
+      { "aria-labelledby": "h-ballot" },
+      el("h2", { id: "h-ballot" }, t("vote.yourBallot")),
+      ...ballotArea(loaded, s.residentId),
+    ),
     el(
       "section",
       { "aria-labelledby": "h-live" },
-      el("h2", { id: "h-live" }, t("vote.liveResults")),
-      el("p", { class: "muted" }, t("vote.ballotsSoFar", { n: formatNumber(detail.ballots) })),
-      talliesView(detail),
+      el("h2", { id: "h-live" }, resultsHeading(poll, shown)),
+      countsView(poll),
+      resultsView(poll, shown),
       el("p", {}, el("a", { href: `/polls/${pollId}` }, t("vote.openInExplorer"))),
     ),
   );
-
-  if (!mine) return void ballotArea.append(notice("info", t("vote.notEligible")));
-  const myBallot = mine.myBallot;
-  if (myBallot) {
-    ballotArea.append(
-      el(
-        "p",
-        {},
-        t("me.voted", {
-          revision: formatNumber(myBallot.revision),
-          status: t(`status.${myBallot.status}` as MessageKey),
-        }),
-        " ",
-        el("a", { href: `/me/ballots/${myBallot.ballotId}` }, t("vote.viewReceipt")),
-      ),
-    );
-    if (myBallot.status === "failed") {
-      ballotArea.append(notice("error", t("ballot.failed", { reason: failureReason(myBallot.errorCode) })));
-    }
-  }
-  if (detail.state !== "Active") return void ballotArea.append(notice("info", t("vote.notOpen")));
-  const nextRevision = mine.nextRevision;
-  if (nextRevision === null) return void ballotArea.append(notice("info", t("vote.noRevote")));
-  const enrolled = me.voterKey?.status === "active" ? me.voterKey.address : null;
-  const stored = loadStoredKey(s.residentId, enrolled);
-  if (!enrolled || !stored || stored.address.toLowerCase() !== enrolled.toLowerCase()) {
-    return void ballotArea.append(notice("info", t("vote.needKey"), " ", el("a", { href: "/me/key" }, t("key.title"))));
-  }
-
-  const fields = ballotFields(pollId, detail.questions, detail.content);
-  const password = el("input", { type: "password", name: "password", autocomplete: "current-password" });
-  const needsUnlock = !unlockedWallet(s.residentId);
-  const formStatus = el("div");
-  const button = el("button", { type: "submit", class: "primary" }, myBallot ? t("vote.change") : t("vote.submit"));
-  const form = el(
-    "form",
-    { class: "stack" },
-    myBallot ? el("p", {}, t("vote.revoteExplain")) : null,
-    fields.node,
-    needsUnlock ? field(t("vote.passwordToSign"), password, t("vote.passwordHint")) : null,
-    button,
-    formStatus,
-  );
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const picked = fields.selection();
-    if (!picked.ok) return mount(formStatus, notice("error", t("vote.answerAll", { n: picked.question + 1 })));
-    button.disabled = true;
-    mount(formStatus, el("p", { role: "status", class: "muted" }, t("vote.signing")));
-    void (async () => {
-      try {
-        const wallet = unlockedWallet(s.residentId) ?? (await unlock(s.residentId, password.value, enrolled));
-        const config = await chainConfig();
-        const ballot = {
-          pollId: BigInt(pollId),
-          choices: encodeChoices(detail.questions, picked.selected),
-          revision: BigInt(nextRevision),
-        };
-        const signature = await wallet.signTypedData(
-          ballotDomain(config.chainId, config.ballotBox),
-          BALLOT_TYPES,
-          ballotMessage(ballot),
-        );
-        const answer = await api<{ ballotId: string }>("POST", "/api/ballots", {
-          pollId: ballot.pollId.toString(),
-          choices: ballot.choices.toString(),
-          revision: ballot.revision.toString(),
-          signature,
-        });
-        navigate(`/me/ballots/${answer.ballotId}`);
-      } catch (error) {
-        mount(formStatus, errorNotice(error));
-        button.disabled = false;
-      }
-    })();
-  });
-  ballotArea.append(form);
 }

@@ -213,7 +213,7 @@ function logQuery(filter: LogFilter): Omit<LogQuery, "from" | "to"> | null {
     typeof v === "string"
       ? [v.toLowerCase()]
       : Array.isArray(v) && v.every((x) => typeof x === "string")
-        ? (v as string[]).map((x) => x.toLowerCase())
+        ? v.map((x) => x.toLowerCase())
         : null;
   const addresses = filter.address === undefined || filter.address === null ? [] : list(filter.address);
   if (addresses === null) return null;

@@ -2,53 +2,24 @@
 import type { Command } from "commander";
 import { Option } from "commander";
 import { POLL_STATES } from "../../../contracts/protocol";
-import type { LocalizedText, PollStateName } from "../../../contracts/protocol";
+import type { PollStateName } from "../../../contracts/protocol";
 import { contextOf, examples, integer } from "../command";
 import type { CliContext } from "../context";
 import { resolvePath } from "../context";
 import type { CliIo } from "../io";
-import { printResult } from "../io";
+import { plural, printResult, utcTime } from "../io";
+import { renderDryRun, renderList, renderPoll } from "./render";
 import { createPoll, pollParams } from "./createPoll";
 import type { CreatedPoll } from "./createPoll";
-import { cancelPoll, closePoll, finalizePoll } from "./pollActions";
+import { cancelPoll, closePoll, finalizePoll, publishOutcome } from "./pollActions";
 import { loadPollFile } from "./pollFile";
 import { listPolls, showPoll } from "./readPolls";
-import type { PollDetail } from "./readPolls";
 
 const pollId = integer(1, 2 ** 53 - 1);
 
 /** `poll create` callable in-process: the demo seeding creates its polls through it. */
 export function pollCreateFromFile(ctx: CliContext, file: string): Promise<CreatedPoll> {
   return createPoll(ctx, loadPollFile(resolvePath(ctx, file)));
-}
-
-function en(text: LocalizedText | null): string {
-  return text?.en ?? "(text missing or altered)";
-}
-
-export function renderPoll(p: PollDetail): string {
-  const scope = p.cityWide ? "city-wide" : `districts ${p.districts.join(", ")}`;
-  const lines = [
-    `Poll ${p.pollId}: ${en(p.title)} [${p.state}]`,
-    p.title ? `  ${p.title.ru}` : "",
-    `  ${p.start} → ${p.end} · ${scope} · re-voting ${p.revote ? "on" : "off"} · ${p.points} points`,
-    `  ${p.ballots} ballots · root ${p.ballotRoot}${p.finalRoot ? ` · final root ${p.finalRoot}` : ""}`,
-    p.textVerified ? "" : "  warning: the poll's text on the chain is missing or does not match its hash",
-  ];
-  p.questions.forEach((q, qi) => {
-    const pick = q.maxChoices > 1 ? ` (pick up to ${q.maxChoices})` : "";
-    lines.push("", `${qi + 1}. ${en(q.text)}${pick}`);
-    const total = q.options.reduce((sum, o) => sum + o.votes, 0);
-    const width = Math.max(...q.options.map((o) => en(o.text).length));
-    for (const option of q.options) {
-      const share = total > 0 ? option.votes / total : 0;
-      const bar = "█".repeat(Math.round(share * 20));
-      lines.push(
-        `   ${en(option.text).padEnd(width)}  ${String(option.votes).padStart(6)}  ${(share * 100).toFixed(1).padStart(5)}%  ${bar}`,
-      );
-    }
-  });
-  return lines.filter((line, i) => line !== "" || i > 4).join("\n");
 }
 
 export function registerPollCommands(program: Command, io: CliIo): void {
@@ -72,8 +43,8 @@ export function registerPollCommands(program: Command, io: CliIo): void {
       if (options.dryRun) {
         const spec = loadPollFile(resolvePath(ctx, file));
         const params = pollParams(spec, Math.floor(Date.now() / 1000));
-        const preview = { valid: true, ...params, uriBytes: Buffer.byteLength(params.uri) };
-        printResult(io, ctx.json, preview, () => `${file} is a valid poll: "${spec.title.en}", nothing sent`);
+        const preview = { valid: true, ...params, results: spec.results, uriBytes: Buffer.byteLength(params.uri) };
+        printResult(io, ctx.json, preview, () => renderDryRun(file, spec, params));
         return;
       }
       const created = await pollCreateFromFile(ctx, file);
@@ -83,7 +54,7 @@ export function registerPollCommands(program: Command, io: CliIo): void {
         created,
         () =>
           `created poll ${created.pollId}: "${created.title}"\n` +
-          `  ${created.start} → ${created.end}\n  transaction ${created.txHash} (block ${created.block})`,
+          `  ${utcTime(created.start)} → ${utcTime(created.end)}\n  transaction ${created.txHash} (block ${created.block})`,
       );
     });
 
@@ -95,17 +66,7 @@ export function registerPollCommands(program: Command, io: CliIo): void {
     .action(async (options: { state?: PollStateName }, command: Command) => {
       const ctx = contextOf(io, command);
       const polls = await listPolls(ctx, options);
-      printResult(io, ctx.json, { polls }, () =>
-        polls.length === 0
-          ? "no polls"
-          : polls
-              .map(
-                (p) =>
-                  `${String(p.pollId).padStart(4)}  ${p.state.padEnd(9)}  ${String(p.ballots).padStart(7)} ballots  ` +
-                  `${p.end.slice(0, 16)}  ${en(p.title)}`,
-              )
-              .join("\n"),
-      );
+      printResult(io, ctx.json, { polls }, () => renderList(polls));
     });
 
   poll
@@ -158,8 +119,28 @@ export function registerPollCommands(program: Command, io: CliIo): void {
         ctx.json,
         done,
         () =>
-          `finalized poll ${id}: ${done.ballots} ballots from ${done.voters} residents, recount matches\n` +
+          `finalized poll ${id}: ${plural(done.ballots, "ballot", "ballots")} from ` +
+          `${plural(done.voters, "resident", "residents")}, recount matches\n` +
           `  root ${done.root}\n  transaction ${done.txHash}`,
       );
+    });
+
+  poll
+    .command("outcome")
+    .description("publish what the city decided after a closed or finalized poll (on the chain, once)")
+    .argument("<pollId>", "the poll's number", pollId)
+    .requiredOption("--text <text>", "the decision, in English")
+    .requiredOption("--text-ru <text>", "the decision, in Russian")
+    .addHelpText(
+      "after",
+      examples([
+        'veche poll outcome 4 --text "Pyatnitskaya is pedestrian on summer weekends from June." --text-ru "Пятницкая станет пешеходной по выходным летом с июня."',
+      ]) +
+        "\nAn outcome is published once and cannot be changed: check the text first. The site shows it on the poll.\n",
+    )
+    .action(async (id: number, options: { text: string; textRu: string }, command: Command) => {
+      const ctx = contextOf(io, command);
+      const done = await publishOutcome(ctx, id, { en: options.text, ru: options.textRu });
+      printResult(io, ctx.json, done, () => `published the outcome of poll ${id} (transaction ${done.txHash})`);
     });
 }

@@ -1,5 +1,6 @@
 /** `poll close`, `poll cancel` and `poll finalize`: staff transactions on one poll. */
-import { ballotBoxInterface, POLL_STATES } from "../../../contracts/protocol";
+import { ballotBoxInterface, encodePollOutcome, POLL_STATES } from "../../../contracts/protocol";
+import type { LocalizedText } from "../../../contracts/protocol";
 import type { TransactionReceipt } from "ethers";
 import type { CliContext } from "../context";
 import { connectSigner, sendTransaction, withChain } from "../chain";
@@ -88,5 +89,25 @@ export function finalizePoll(ctx: CliContext, pollId: number): Promise<Finalized
       root: finalRoot,
       tallies: recount.tallies.map(String),
     };
+  });
+}
+
+export interface PublishedOutcome extends PollTransaction {
+  outcomeHash: string;
+  text: LocalizedText;
+}
+
+/** Publishes, once, what the city decided after a closed or finalized poll; its text goes on-chain. */
+export function publishOutcome(ctx: CliContext, pollId: number, text: LocalizedText): Promise<PublishedOutcome> {
+  const trimmed = { en: text.en.trim(), ru: text.ru.trim() };
+  if (!trimmed.en || !trimmed.ru || trimmed.en.length > 2000 || trimmed.ru.length > 2000) {
+    throw new CliError("USAGE", "--text and --text-ru must each be 1 to 2000 characters", 2);
+  }
+  const { uri, outcomeHash } = encodePollOutcome({ text: trimmed });
+  return withChain(connectSigner(ctx), async (chain) => {
+    const receipt = await sendTransaction(() => chain.ballotBox.publishOutcome(pollId, outcomeHash, uri), {
+      expectedState: "Closed or Finalized",
+    });
+    return { ...summary(pollId, receipt), outcomeHash, text: trimmed };
   });
 }

@@ -8,6 +8,7 @@ import path from "node:path";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { z } from "zod";
 import {
+  RESULTS_VISIBILITY,
   isValidQuestions,
   MAX_OPTIONS,
   MAX_OPTIONS_WITH_REVOTE,
@@ -86,6 +87,8 @@ export const pollFileSchema = z
     schedule,
     scope,
     revote: z.boolean().default(false),
+    /** When the site shows the tallies; they stay public on the ledger whatever is chosen. */
+    results: z.enum(RESULTS_VISIBILITY).default("live"),
     points: z.number().int().min(0).max(4_294_967_295).default(0),
   })
   .strict()
@@ -164,6 +167,8 @@ export function pollContent(poll: PollFile): PollContent {
     title: poll.title,
     description: poll.description,
     questions: poll.questions.map((q) => ({ text: q.text, options: q.options })),
+    // "live" is the default and stays out of the text, so existing polls' hashes are unchanged.
+    ...(poll.results === "live" ? {} : { results: poll.results }),
   };
 }
 

@@ -1,7 +1,21 @@
 /** `poll list` and `poll show`: polls as the chain holds them, with their text and live tallies. */
 import { toBeHex, zeroPadValue } from "ethers";
-import { ballotBoxInterface, decodePollContent, POLL_STATES, ZERO_ROOT } from "../../../contracts/protocol";
-import type { BallotBox, LocalizedText, PollContent, PollStateName, Question } from "../../../contracts/protocol";
+import {
+  ballotBoxInterface,
+  decodePollContent,
+  decodePollOutcome,
+  POLL_STATES,
+  resultsVisibility,
+  ZERO_ROOT,
+} from "../../../contracts/protocol";
+import type {
+  BallotBox,
+  LocalizedText,
+  PollContent,
+  PollStateName,
+  Question,
+  ResultsVisibility,
+} from "../../../contracts/protocol";
 import type { ChainConnection } from "../chain";
 import { chainError, connectChain, withChain } from "../chain";
 import type { CliContext } from "../context";
@@ -28,6 +42,10 @@ export interface PollDetail extends PollOverview {
   ballotRoot: string;
   finalRoot: string | null;
   createdBlock: number | null;
+  /** When the site shows the tallies (they are public on the ledger regardless). */
+  results: ResultsVisibility;
+  /** What the city decided, once published on-chain. */
+  outcome: LocalizedText | null;
   questions: {
     text: LocalizedText | null;
     maxChoices: number;
@@ -102,10 +120,11 @@ export async function pollCreation(
 export async function showPoll(ctx: CliContext, pollId: number): Promise<PollDetail> {
   return withChain(connectChain(ctx), async (chain) => {
     const view = await readPollView(chain, pollId);
-    const [tallies, root, creation] = await Promise.all([
+    const [tallies, root, creation, [outcomeHash, outcomeUri]] = await Promise.all([
       chain.ballotBox.tallies(pollId),
       chain.ballotBox.ballotRoot(pollId),
       pollCreation(chain, pollId),
+      chain.ballotBox.outcome(pollId),
     ]);
     const content = decodePollContent(view.uri, view.contentHash);
     let offset = 0;
@@ -127,6 +146,8 @@ export async function showPoll(ctx: CliContext, pollId: number): Promise<PollDet
       ballotRoot: root,
       finalRoot: view.finalRoot === ZERO_ROOT && Number(view.state) !== 4 ? null : view.finalRoot,
       createdBlock: creation?.block ?? null,
+      results: resultsVisibility(content),
+      outcome: outcomeUri ? (decodePollOutcome(outcomeUri, outcomeHash)?.text ?? null) : null,
       questions,
     };
   });

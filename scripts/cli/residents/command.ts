@@ -5,7 +5,7 @@ import { contextOf, examples, integer } from "../command";
 import type { CliContext } from "../context";
 import { resolvePath, staffToken } from "../context";
 import type { CliIo } from "../io";
-import { printResult } from "../io";
+import { printResult, utcTime } from "../io";
 import { importResidents, MAX_CHUNK } from "./importResidents";
 import type { ImportResult } from "./importResidents";
 
@@ -95,5 +95,29 @@ export function registerResidentsCommands(program: Command, io: CliIo): void {
         {},
       );
       printResult(io, ctx.json, answer, () => `${answer.residentId}: ${answer.activationCode}`);
+    });
+
+  residents
+    .command("reset")
+    .description("issue a password-reset code for a resident who forgot their password (valid 3 days)")
+    .argument("<residentId>")
+    .addHelpText(
+      "after",
+      examples(["veche residents reset R-000123", "veche residents reset R-000123 --json"]) +
+        '\nGive the code to the resident in person or by letter. On the site they choose "Forgot your password?",\n' +
+        "enter it with a new password, and sign in. An earlier reset code stops working.\n",
+    )
+    .action(async (residentId: string, _options: unknown, command: Command) => {
+      const ctx = contextOf(io, command);
+      const answer = await staffApi(ctx).post<{ residentId: string; resetCode: string; expiresAt: string }>(
+        `/api/admin/residents/${encodeURIComponent(residentId)}/reset-code`,
+        {},
+      );
+      printResult(
+        io,
+        ctx.json,
+        answer,
+        () => `${answer.residentId}: reset code ${answer.resetCode} (valid until ${utcTime(answer.expiresAt)})`,
+      );
     });
 }

@@ -2,7 +2,8 @@
 import type { Command } from "commander";
 import { contextOf, examples, integer } from "../command";
 import type { CliIo } from "../io";
-import { printResult } from "../io";
+import { plural, printResult, utcTime } from "../io";
+import { staffApi } from "../residents/command";
 import { addReward, listRewards, updateReward } from "./rewards";
 import type { RewardInput } from "./rewards";
 
@@ -20,6 +21,7 @@ export function registerRewardCommands(program: Command, io: CliIo): void {
     .option("--title-ru <text>", "its name in Russian (default: the English title)")
     .option("--description <text>", "a line about it (English)")
     .option("--description-ru <text>", "the line in Russian")
+    .option("--image <url>", "a picture of it: an https:// URL (shown beside the reward on the site)")
     .addHelpText(
       "after",
       examples([
@@ -73,4 +75,35 @@ export function registerRewardCommands(program: Command, io: CliIo): void {
               .join("\n"),
       );
     });
+
+  rewards
+    .command("voucher")
+    .description("look up the redemption a resident's voucher code belongs to (through the API)")
+    .argument("<code>", "the voucher code, e.g. ABCD-EFGH-JKMN")
+    .addHelpText(
+      "after",
+      examples(["veche rewards voucher ABCD-EFGH-JKMN", "veche rewards voucher abcdefghjkmn --json"]),
+    )
+    .action(async (code: string, _options: unknown, command: Command) => {
+      const ctx = contextOf(io, command);
+      const found = await staffApi(ctx).get<VoucherAnswer>(`/api/admin/vouchers/${encodeURIComponent(code)}`);
+      printResult(
+        io,
+        ctx.json,
+        found,
+        () =>
+          `${found.voucher}: reward ${found.rewardId} for resident no. ${found.resident}, ${plural(found.cost, "point", "points")}` +
+          `${found.time ? `, redeemed ${utcTime(found.time)}` : ""}\n  transaction ${found.txHash} (block ${found.block})`,
+      );
+    });
+}
+
+interface VoucherAnswer {
+  voucher: string;
+  rewardId: number;
+  resident: number;
+  cost: number;
+  txHash: string;
+  block: number;
+  time: string | null;
 }

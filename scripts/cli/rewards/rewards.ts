@@ -1,10 +1,14 @@
 /** `rewards add`, `rewards update` and `rewards list`: what residents can spend points on. */
-import { ballotBoxInterface } from "../../../contracts/protocol";
+import {
+  ballotBoxInterface,
+  decodeRewardContent,
+  encodeRewardContent,
+  isRewardImage,
+} from "../../../contracts/protocol";
+import type { RewardContent } from "../../../contracts/protocol";
 import { chainError, connectChain, connectSigner, sendTransaction, withChain } from "../chain";
 import type { CliContext } from "../context";
 import { CliError } from "../errors";
-import { decodeRewardContent, encodeRewardContent } from "./rewardContent";
-import type { RewardContent } from "./rewardContent";
 
 export interface RewardInput {
   cost: number;
@@ -13,6 +17,8 @@ export interface RewardInput {
   titleRu?: string;
   description?: string;
   descriptionRu?: string;
+  /** An https: URL (or a data:image/… URI) of a picture of the reward. */
+  image?: string;
 }
 
 export interface RewardInfo {
@@ -35,9 +41,14 @@ export function rewardContent(input: RewardInput): RewardContent {
   const title = input.title.trim();
   if (title === "" || title.length > 200) throw new CliError("USAGE", "--title must be 1 to 200 characters", 2);
   const description = input.description?.trim();
+  const image = input.image?.trim();
+  if (image !== undefined && !isRewardImage(image)) {
+    throw new CliError("USAGE", "--image must be an https:// URL or a data:image/(png|jpeg|webp|gif);base64 URI", 2);
+  }
   return {
     title: { en: title, ru: input.titleRu?.trim() || title },
     ...(description ? { description: { en: description, ru: input.descriptionRu?.trim() || description } } : {}),
+    ...(image ? { image } : {}),
   };
 }
 

@@ -42,3 +42,37 @@ describe("indexer's BallotCast decoding", () => {
     expect(fast && "leaf" in fast ? fast.leaf : null).to.equal(ballotLeaf(slow));
   });
 });
+
+describe("indexer's outcome and redemption decoding", () => {
+  const at = {
+    address: Wallet.createRandom().address,
+    blockNumber: "0x20",
+    blockHash: `0x${"33".repeat(32)}`,
+    transactionHash: `0x${"44".repeat(32)}`,
+    logIndex: "0x5",
+  };
+
+  it("reads a published poll outcome: its hash and text URI", () => {
+    const hash = `0x${"ab".repeat(32)}`;
+    const log = { ...at, ...ballotBoxInterface.encodeEventLog("PollOutcomePublished", [4n, hash, "data:x"]) };
+    expect(decodeLog(log)).to.deep.include({
+      kind: "pollOutcome",
+      pollId: 4,
+      outcomeHash: hash,
+      uri: "data:x",
+      block: 32,
+    });
+  });
+
+  it("reads a redemption with its cost and place on the chain, which a voucher derives from", () => {
+    const log = { ...at, ...ballotBoxInterface.encodeEventLog("PointsRedeemed", [12n, 3n, 30n, 0n]) };
+    expect(decodeLog(log)).to.deep.include({
+      kind: "pointsRedeemed",
+      resident: 12,
+      rewardId: 3,
+      cost: 30,
+      txHash: at.transactionHash,
+      logIndex: 5,
+    });
+  });
+});

@@ -63,7 +63,7 @@ describe("embedded chain: crashes", function () {
   it("restores a cut-off state file from the last good copy kept while running", async () => {
     const dataDir = newDataDir();
     const deploymentsDir = path.join(dataDir, "deployments");
-    const first = await start({ dataDir, lastGoodCopySeconds: 1, stateIntervalSeconds: 1 });
+    const first = await start({ dataDir, stateIntervalSeconds: 1 });
     const deployment = await ensureDeployed({ rpcUrl: first.rpcUrl, deploymentsDir, keys: first.keys });
     await sleep(3000);
     expect(await isCompleteJsonFile(first.lastGoodFile)).to.equal(true);

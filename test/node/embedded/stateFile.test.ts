@@ -2,7 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
 import fc from "fast-check";
-import { copyIfComplete, isCompleteJsonFile, JsonCompletenessCheck } from "../../../node/embedded/stateFile";
+import { isCompleteJsonFile, JsonCompletenessCheck } from "../../../node/embedded/stateFile";
+import { replaceAtomically } from "../../../node/embedded/stateDumps";
 import { tempDataDir } from "./voting";
 
 /** Feeds `text` in chunks cut at `cuts`, as a file stream would. */
@@ -50,17 +51,17 @@ describe("embedded chain: state file completeness", () => {
     expect(complete('{"a":"\\"}', [6, 7])).to.equal(false);
   });
 
-  it("copies a complete file atomically and refuses a cut-off one", async () => {
+  it("replaces the state file atomically, keeping the previous one as the last good copy", async () => {
     const dir = tempDataDir();
     dataDirs.push(dir);
-    const source = path.join(dir, "state.json");
-    const target = path.join(dir, "state.last-good.json");
-    fs.writeFileSync(source, '{"blocks":[1,2,3]}');
-    expect(await copyIfComplete(source, target)).to.equal(true);
-    fs.writeFileSync(source, '{"blocks":[1,2,3,4');
-    expect(await copyIfComplete(source, target)).to.equal(false);
-    expect(fs.readFileSync(target, "utf8")).to.equal('{"blocks":[1,2,3]}');
-    expect(await isCompleteJsonFile(target)).to.equal(true);
+    const state = path.join(dir, "state.json");
+    const lastGood = path.join(dir, "state.last-good.json");
+    await replaceAtomically(state, Buffer.from('{"blocks":[1]}'), lastGood);
+    expect(fs.existsSync(lastGood)).to.equal(false);
+    await replaceAtomically(state, Buffer.from('{"blocks":[1,2]}'), lastGood);
+    expect(fs.readFileSync(state, "utf8")).to.equal('{"blocks":[1,2]}');
+    expect(fs.readFileSync(lastGood, "utf8")).to.equal('{"blocks":[1]}');
+    expect(await isCompleteJsonFile(state)).to.equal(true);
     expect(fs.readdirSync(dir).sort()).to.deep.equal(["state.json", "state.last-good.json"]);
   });
 });

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
-import { DEMO_POLLS, DEMO_REWARDS, RENOVATION_DISTRICT } from "../../../scripts/demo/city";
+import { DEMO_OUTCOMES, DEMO_POLLS, DEMO_REWARDS, RENOVATION_DISTRICT } from "../../../scripts/demo/city";
 import { isSeeded, seedDemoCity } from "../../../scripts/demo/seed";
 import { http, startStack } from "../../api/harness";
 import type { Stack } from "../../api/harness";
@@ -15,7 +15,8 @@ interface PollAnswer {
   revote: boolean;
   ballots: number;
   tallies: string[];
-  content: { title: { en: string; ru: string }; questions: unknown[] } | null;
+  content: { title: { en: string; ru: string }; questions: unknown[]; results?: string } | null;
+  outcome: { text: { en: string; ru: string } } | null;
 }
 
 describe("demo city seeding", function () {
@@ -36,10 +37,18 @@ describe("demo city seeding", function () {
     const result = await seedDemoCity({ env: cliEnv(stack), demoDir, residents: 25, voters: 6 });
     expect(isSeeded(demoDir)).to.equal(true);
 
-    // The register: 25 residents, every one with a code in the codes file (mode 0600).
+    // The register: 25 residents; the codes file (mode 0600) lists the 19 who can still activate,
+    // so a newcomer may take any row, the first included.
     expect(result.residents).to.equal(25);
     const codes = fs.readFileSync(result.codesFile, "utf8").trim().split("\n");
-    expect(codes).to.have.length(26);
+    expect(codes).to.have.length(20);
+    const [firstId, , , firstCode] = (codes[1] as string).split(",");
+    const activated = await http(stack, "POST", "/api/auth/activate", {
+      residentId: firstId,
+      code: firstCode,
+      password: "a newcomer's password",
+    });
+    expect(activated.status).to.equal(200);
     expect(fs.statSync(result.codesFile).mode & 0o777).to.equal(0o600);
     const stats = await http<{ total: number; activated: number; withKey: number }>(
       stack,
@@ -48,7 +57,7 @@ describe("demo city seeding", function () {
       undefined,
       cliEnv(stack).VECHE_STAFF_TOKEN,
     );
-    expect(stats.body).to.deep.equal({ total: 25, activated: 6, withKey: 6 });
+    expect(stats.body).to.deep.equal({ total: 25, activated: 7, withKey: 6 });
 
     // The polls, with their texts in both languages, scoped as designed.
     expect(Object.keys(result.polls)).to.deep.equal(Object.keys(DEMO_POLLS));
@@ -57,9 +66,11 @@ describe("demo city seeding", function () {
       const res = await http<PollAnswer>(stack, "GET", `/api/polls/${pollId}`);
       expect(res.status).to.equal(200);
       polls.set(name, res.body);
-      expect(res.body.state).to.equal("Active");
+      expect(res.body.state).to.equal(name in DEMO_OUTCOMES ? "Finalized" : "Active");
       expect(res.body.content?.title).to.deep.equal(DEMO_POLLS[name]?.title);
+      expect(res.body.outcome?.text ?? null).to.deep.equal(DEMO_OUTCOMES[name] ?? null);
     }
+    expect(polls.get("renovation-tverskoy")?.content?.results).to.equal("afterClose");
     expect(polls.get("renovation-tverskoy")).to.deep.include({ cityWide: false, districts: [RENOVATION_DISTRICT] });
     expect(polls.get("metro-line-name")?.content?.questions).to.have.length(1);
     expect(polls.get("streets-and-parks-survey")?.content?.questions).to.have.length(3);
@@ -75,10 +86,18 @@ describe("demo city seeding", function () {
     expect(voters).to.have.length(7);
     expect(fs.statSync(result.votersFile).mode & 0o777).to.equal(0o600);
 
-    // A demo voter can sign in with the password written for them.
-    const [residentId, password] = (voters[1] as string).split(",");
+    // A demo voter can sign in with the password written for them, and their key backup holds their
+    // enrolled key, encrypted with that password (the browser restores it: test/client).
+    const [residentId, password, address, backupFile] = (voters[1] as string).split(",");
     const login = await http(stack, "POST", "/api/auth/login", { residentId, password });
     expect(login.status).to.equal(200);
+    const backup = JSON.parse(fs.readFileSync(path.join(demoDir, backupFile ?? ""), "utf8")) as {
+      residentId: string;
+      address: string;
+      ciphertext: string;
+    };
+    expect(backup).to.include({ residentId, address });
+    expect(fs.readFileSync(path.join(demoDir, backupFile ?? ""), "utf8")).to.not.match(/0x[0-9a-f]{64}/i);
 
     // The rewards.
     const rewards = await http<{ rewards: { rewardId: number; cost: number }[] }>(stack, "GET", "/api/rewards");
