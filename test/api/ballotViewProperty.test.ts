@@ -146,9 +146,10 @@ describe("api view of each resident's ballot follows the chain", function () {
     }
   }
 
-  /** Mines until no accepted ballot is waiting or on its way. */
+  /** Mines until no accepted ballot is waiting or on its way (at least once, for registry changes). */
   async function settle(): Promise<void> {
     const outbox = stack.api!.veche.ctx.outbox;
+    await mine();
     for (let i = 0; i < 60; i++) {
       const counts = await outbox.countsByStatus();
       if (counts.accepted === 0 && counts.sent === 0) return;

@@ -41,6 +41,13 @@ let sharedPostgres: Promise<PostgresServer> | null = null;
 export function testPostgres(): Promise<PostgresServer> {
   sharedPostgres ??= startPostgres().then((server) => {
     process.once("exit", () => server.stop());
+    // A test run stopped from outside must not leave its server running.
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+      process.once(signal, () => {
+        server.stop();
+        process.exit(128 + (signal === "SIGINT" ? 2 : 15));
+      });
+    }
     return server;
   });
   return sharedPostgres;

@@ -3,8 +3,6 @@
  * instances share it), else the SQLite file `api.sqlite` in the data folder (the embedded default).
  */
 import path from "node:path";
-import { migrate } from "./migrate";
-import type { Migration } from "./migrate";
 import { PostgresSql } from "./postgres";
 import { SqliteSql } from "./sqlite";
 import type { Sql } from "./sql";
@@ -18,17 +16,6 @@ export function openSql(config: StoreConfig): Sql {
   return config.databaseUrl
     ? new PostgresSql(config.databaseUrl)
     : new SqliteSql(path.join(config.dataDir, "api.sqlite"));
-}
-
-export async function openStore(config: StoreConfig, migrations: readonly Migration[]): Promise<Sql> {
-  const sql = openSql(config);
-  try {
-    await migrate(sql, migrations);
-    return sql;
-  } catch (err) {
-    await sql.close();
-    throw err;
-  }
 }
 
 /** Whether the store takes a write right now (for /readyz). */
