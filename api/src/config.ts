@@ -28,6 +28,8 @@ export const configSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\/\S+$/, "a postgres:// URL")
     .optional(),
+  /** Connections each instance opens to PostgreSQL at most. */
+  VECHE_DATABASE_POOL: z.coerce.number().int().min(2).max(500).default(20),
   /** How long an instance's leases (indexer, relayer accounts) last unless renewed; work passes on after it. */
   LEASE_SECONDS: z.coerce.number().positive().max(300).default(10),
   VECHE_NETWORK: z.string().default("localhost"),
@@ -85,6 +87,7 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  databasePool: number;
   leaseTtlMs: number;
   network: string;
   deploymentsDir: string;
@@ -124,6 +127,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: c.HOST,
     dataDir: path.resolve(c.VECHE_DATA_DIR),
     databaseUrl: c.VECHE_DATABASE_URL,
+    databasePool: c.VECHE_DATABASE_POOL,
     leaseTtlMs: c.LEASE_SECONDS * 1000,
     network: c.VECHE_NETWORK,
     deploymentsDir: path.resolve(c.DEPLOYMENTS_DIR),

@@ -22,7 +22,7 @@ import { startEmbeddedChain } from "../../node/embedded/chain";
 import type { EmbeddedChain } from "../../node/embedded/chain";
 import { ensureDeployed } from "../../node/embedded/deploy";
 import { ballotLeafNative } from "../../contracts/protocol/node/ballotCodec";
-import { processCpuSeconds } from "./cpu";
+import { processCpuSeconds, treeCpuSeconds } from "./cpu";
 import { markdownTable, writeFigures } from "./results";
 import { measureFailover } from "./failover";
 import { startPostgres } from "../lib/postgresServer";
@@ -85,7 +85,7 @@ interface Measured {
   mined: number;
   rejected: number;
   seconds: number;
-  cpu: { api: number; node: number; load: number };
+  cpu: { api: number; node: number; load: number; database: number | null };
   samples: number;
 }
 
@@ -179,10 +179,17 @@ async function measure(
   deployment: Deployment,
   apis: readonly ApiProcess[],
   ballots: readonly SignedBallot[],
+  databasePid: number | null,
 ): Promise<Measured> {
   const anvilPid = readAnvilPid(dataDir);
   const apiCpu = () => apis.reduce((sum, a) => sum + processCpuSeconds(a.child.pid!), 0);
-  const cpuBefore = { api: apiCpu(), node: processCpuSeconds(anvilPid), load: process.cpuUsage() };
+  const databaseCpu = () => (databasePid === null ? 0 : treeCpuSeconds(databasePid));
+  const cpuBefore = {
+    api: apiCpu(),
+    node: processCpuSeconds(anvilPid),
+    load: process.cpuUsage(),
+    database: databaseCpu(),
+  };
 
   log(`end to end, ${label(setup)}: ${ballots.length} ballots over HTTP, ${CONCURRENCY} in flight…`);
   const postedAt = new Map<string, number>();
@@ -227,6 +234,7 @@ async function measure(
       const u = process.cpuUsage(cpuBefore.load);
       return (u.user + u.system) / 1e6;
     })(),
+    database: databasePid === null ? null : databaseCpu() - cpuBefore.database,
   };
   latencies.sort((a, b) => a - b);
   const mined = [...postedAt.keys()].filter((leaf) => chainWatch.seen.has(leaf)).length;
@@ -247,9 +255,11 @@ async function measure(
 function report(m: Measured): string {
   const cores = os.cpus().length;
   return (
-    `${label(m.setup)}: ${m.mined} ballots mined (${m.rejected} refused) in ${m.seconds.toFixed(1)} s; ${m.samples} latency samples. ` +
+    `${label(m.setup)}: ${m.mined} ballots mined (${m.rejected} refused) in ${m.seconds.toFixed(1)} s, ` +
+    `taken at ${m.intake.toFixed(0)}/s; ${m.samples} latency samples. ` +
     `CPU seconds (${cores} cores, ${(m.seconds * cores).toFixed(0)} core-seconds available): ` +
-    `API ${m.cpu.api.toFixed(1)}, node ${m.cpu.node.toFixed(1)}, load generator ${m.cpu.load.toFixed(1)}.\n`
+    `API ${m.cpu.api.toFixed(1)}, node ${m.cpu.node.toFixed(1)}, load generator ${m.cpu.load.toFixed(1)}` +
+    `${m.cpu.database === null ? "" : `, PostgreSQL ${m.cpu.database.toFixed(1)}`}.\n`
   );
 }
 
@@ -369,7 +379,8 @@ async function main(): Promise<void> {
         : {};
       apis = [];
       for (let i = 0; i < s.instances; i++) apis.push(await spawnBenchApi(dataDir, chain, env));
-      const measured = await measure(s, dataDir, chain, provider, deployment, apis, ballots);
+      const databasePid = databaseUrl ? postgres!.pid() : null;
+      const measured = await measure(s, dataDir, chain, provider, deployment, apis, ballots, databasePid);
       process.stderr.write(report(measured));
       runs.push(measured);
       if (databaseUrl && s.instances > 1) {

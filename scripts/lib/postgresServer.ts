@@ -14,6 +14,8 @@ import { pickFreePort } from "../../node/embedded/ports";
 export interface PostgresServer {
   port: number;
   dataDir: string;
+  /** The server's main process, or null when it is not running. */
+  pid(): number | null;
   /** A URL for `database` on this server. */
   url(database: string): string;
   /** Creates an empty database; returns its URL. */
@@ -70,6 +72,13 @@ export async function startPostgres(): Promise<PostgresServer> {
     port,
     dataDir,
     url,
+    pid() {
+      try {
+        return Number(fs.readFileSync(path.join(cluster, "postmaster.pid"), "utf8").split("\n")[0]);
+      } catch {
+        return null;
+      }
+    },
     async createDatabase(name) {
       const client = new pg.Client({ connectionString: url("postgres") });
       await client.connect();

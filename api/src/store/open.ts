@@ -10,11 +10,12 @@ import type { Sql } from "./sql";
 export interface StoreConfig {
   dataDir: string;
   databaseUrl: string | undefined;
+  databasePool: number;
 }
 
 export function openSql(config: StoreConfig): Sql {
   return config.databaseUrl
-    ? new PostgresSql(config.databaseUrl)
+    ? new PostgresSql(config.databaseUrl, { maxConnections: config.databasePool })
     : new SqliteSql(path.join(config.dataDir, "api.sqlite"));
 }
 
