@@ -14,8 +14,10 @@
  * - after a clean stop (a last state dump, then SIGTERM): blocks, transactions, receipts, contract
  *   code and storage, `eth_getLogs`, account nonces, and the height continues. Transactions still
  *   pending at the stop are lost (the API's outbox re-sends them).
- * - after SIGKILL: everything up to the last dump (`stateIntervalSeconds`); the archive forgets the
- *   blocks anvil lost, and the API's outbox re-sends their ballots.
+ * - after SIGKILL: everything up to the last dump (`stateIntervalSeconds`); the blocks mined after it
+ *   are mined again from the archive's copy before mining resumes (archive/replay.ts), so only what
+ *   was mined in the last moment, before the archive copied it, is lost (ballots among it are re-sent
+ *   by the API's outbox).
  * - never: state at blocks before the reload (eth_call at an older block fails); read `latest`.
  * - dumps are written atomically (stateDumps.ts); a state file damaged otherwise falls back to the
  *   previous dump, kept as the last good copy.
@@ -37,6 +39,7 @@ import { RpcClient } from "../../contracts/protocol/node/rpc";
 import { ArchiveStore } from "./archive/store";
 import { ArchiveCopier } from "./archive/copier";
 import { ArchiveFront } from "./archive/front";
+import { replayLostBlocks } from "./archive/replay";
 
 export const DEFAULT_CHAIN_PORT = 8545;
 export const DEFAULT_CHAIN_ID = 31337;
@@ -152,7 +155,8 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
     ["--host", "127.0.0.1"],
     ["--port", String(nodePort)],
     ["--chain-id", String(chainId)],
-    ["--block-time", String(blockTime)],
+    // Mining starts once lost blocks are mined again (archive/replay.ts), at `blockTime` then.
+    ["--no-mining"],
     ["--gas-limit", gasLimit.toString()],
     ["--mnemonic", keys.mnemonic],
     ["--accounts", String(DEV_ACCOUNT_COUNT)],
@@ -231,6 +235,11 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
     if (answeredChainId !== chainId) {
       throw new ChainError("CHAIN_START_FAILED", `node at ${nodeUrl} answered chain id ${answeredChainId}`);
     }
+    // What a crash cost the node, mined again from the archive before anything new.
+    await replayLostBlocks(node, archive, log);
+    // A dump before mining starts: a crash from here on always has a state the archive can extend.
+    await dumper.dump();
+    await node.call("evm_setIntervalMining", [blockTime]);
     // History first: the front answers old blocks from the archive, which must match the node's chain.
     await copier.catchUp();
     copier.start();

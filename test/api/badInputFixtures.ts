@@ -241,7 +241,11 @@ export async function buildFixtures(stack: Stack, restartApi: (env: Record<strin
   return { fixtures, exactReplay: first };
 }
 
-/** Row counts of every table but the indexer's block log, and the chain state bad input must not move. */
+/**
+ * Row counts of every table but the indexer's block log and the sign-in failure counters (a wrong
+ * password for any id, known or not, is counted: that is how locks work), and the chain state bad
+ * input must not move.
+ */
 export async function snapshot(stack: Stack, f: Fixtures) {
   // Leases are renewed all the time, reservations lapse on their own, and sign-in attempts are counted
   // whatever their outcome (that is the lockout rule): none of these is a change the request made.

@@ -57,7 +57,8 @@ describe("api view of each resident's ballot follows the chain", function () {
   this.timeout(900_000);
   let stack: Stack;
   before(async () => {
-    stack = await startStack();
+    // Every run signs residents in: more than the default per-address sign-in limit allows.
+    stack = await startStack({ env: { AUTH_RATE_LIMIT_PER_MINUTE: "10000" } });
     await stack.provider.send("evm_setIntervalMining", [0]);
   });
   after(async () => {
@@ -72,10 +73,15 @@ describe("api view of each resident's ballot follows the chain", function () {
     await eventually(() => (stack.api!.veche.ctx.follower.height >= head ? true : null), 20_000, "indexed");
   }
 
-  async function mined<T>(send: Promise<{ wait(): Promise<T> }>): Promise<T> {
+  /** Sends a transaction and mines until it is in a block (a block may be cut before it reaches the pool). */
+  async function mined(send: Promise<{ hash: string }>) {
     const tx = await send;
-    await mine();
-    return tx.wait();
+    for (let i = 0; i < 20; i++) {
+      await mine();
+      const receipt = await stack.provider.getTransactionReceipt(tx.hash);
+      if (receipt) return receipt;
+    }
+    throw new Error(`transaction ${tx.hash} was not mined`);
   }
 
   async function newPoll(revote: boolean): Promise<number> {
@@ -108,6 +114,7 @@ describe("api view of each resident's ballot follows the chain", function () {
   async function newResident(): Promise<Resident> {
     const { residentId, code } = await registerResident(stack, 1);
     const grant = await http<Grant>(stack, "POST", "/api/auth/activate", { residentId, code, password: PASSWORD });
+    if (grant.status !== 200) throw new Error(`activation: ${grant.status} ${JSON.stringify(grant.body)}`);
     const hash = residentHash(PEPPER, residentId);
     const key = Wallet.createRandom();
     await mined(stack.registrar.enrol(hash, key.address, 1));
@@ -117,6 +124,7 @@ describe("api view of each resident's ballot follows the chain", function () {
 
   async function myPolls(r: Resident): Promise<Map<number, MyPollView>> {
     const res = await http<{ polls: MyPollView[] }>(stack, "GET", "/api/me/polls", undefined, r.token);
+    if (res.status !== 200) throw new Error(`GET /api/me/polls: ${res.status} ${JSON.stringify(res.body)}`);
     return new Map(res.body.polls.map((p) => [p.pollId, p]));
   }
 

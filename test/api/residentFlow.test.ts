@@ -98,6 +98,8 @@ describe("api resident path: sign-in, enrolment, voting and points", function ()
       status: "mined",
       errorCode: null,
     });
+    // The chain counts it, and a one-vote poll takes nothing more from this resident.
+    expect(mine).to.include({ countedRevision: 1, nextRevision: null });
 
     const points = await http(stack, "GET", "/api/me/points", undefined, token);
     expect(points.body).to.deep.equal({ resident: Number(resident), balance: 10, redemptionNonce: 0 });

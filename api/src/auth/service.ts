@@ -6,10 +6,11 @@
 import crypto from "node:crypto";
 import { AppError, conflict, unauthorized } from "../errors";
 import type { ResidentSession } from "../http/route";
-import { hashActivationCode, loginSubject, normalizeCode, sameHash } from "../residents/secrets";
+import { hashActivationCode, normalizeCode, sameHash } from "../residents/secrets";
 import type { ResidentService } from "../residents/service";
 import type { LockPolicy } from "../residents/store";
 import { checkPasswordStrength, hashPassword, verifyDecoy, verifyPassword } from "./passwords";
+import { attemptSubject } from "./attempts";
 import type { SessionStore } from "./store";
 
 export const MAX_LOGIN_ATTEMPTS = 5;
@@ -61,7 +62,7 @@ export class AuthService {
 
   async login(input: { residentId: string; password: string }): Promise<SessionGrant> {
     const store = this.residents.store;
-    const subject = loginSubject(input.residentId);
+    const subject = attemptSubject(input.residentId);
     const claim = await store.claimLoginAttempt(subject, this.now(), this.policy);
     if (!claim.ok) throw this.locked(claim.lockedUntil);
     const resident = await store.get(input.residentId);

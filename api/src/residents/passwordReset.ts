@@ -5,6 +5,7 @@
  */
 import { badRequest, conflict, unauthorized } from "../errors";
 import { checkPasswordStrength, hashPassword } from "../auth/passwords";
+import { attemptSubject } from "../auth/attempts";
 import { hashResetCode, newActivationCode, sameHash } from "./secrets";
 import type { ResidentService } from "./service";
 
@@ -47,6 +48,7 @@ export class PasswordResets {
     if (!(await this.residents.store.resetPassword(input.residentId, given, passwordHash, this.now()))) {
       throw resetInvalid();
     }
+    await this.residents.store.loginSucceeded(attemptSubject(input.residentId));
     return { ok: true };
   }
 }

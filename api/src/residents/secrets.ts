@@ -45,8 +45,3 @@ export function sameHash(a: string, b: string): boolean {
 export function residentHash(pepper: string, residentId: string): string {
   return `0x${crypto.createHmac("sha256", pepper).update(residentId).digest("hex")}`;
 }
-
-/** What sign-in attempts are counted under: a hash of the id as typed, known or not. */
-export function loginSubject(residentId: string): string {
-  return crypto.createHash("sha256").update(`sign-in:${residentId}`).digest("hex");
-}

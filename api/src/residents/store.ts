@@ -3,7 +3,6 @@
  * embedded default) and on PostgreSQL (instances that share one database).
  */
 import type { Sql, SqlRunner } from "../store/sql";
-import { loginSubject } from "./secrets";
 
 export interface ResidentRecord {
   residentId: string;
@@ -191,17 +190,13 @@ export class SqlResidentStore implements ResidentStore {
     return changed > 0;
   }
 
-  resetPassword(residentId: string, resetHash: string, passwordHash: string, now: number): Promise<boolean> {
-    return this.sql.transaction(async (tx) => {
-      const changed = await tx.run(
-        `UPDATE residents SET password_hash = ?, reset_hash = NULL, reset_expires_at = NULL
-         WHERE resident_id = ? AND reset_hash = ? AND reset_expires_at > ?`,
-        [passwordHash, residentId, resetHash, now],
-      );
-      // The new password lifts a sign-in lock on this id.
-      if (changed > 0) await tx.run("DELETE FROM login_attempts WHERE subject = ?", [loginSubject(residentId)]);
-      return changed > 0;
-    });
+  async resetPassword(residentId: string, resetHash: string, passwordHash: string, now: number): Promise<boolean> {
+    const changed = await this.sql.run(
+      `UPDATE residents SET password_hash = ?, reset_hash = NULL, reset_expires_at = NULL
+       WHERE resident_id = ? AND reset_hash = ? AND reset_expires_at > ?`,
+      [passwordHash, residentId, resetHash, now],
+    );
+    return changed > 0;
   }
 
   async counts(): Promise<{ total: number; activated: number }> {

@@ -158,6 +158,16 @@ export class ArchiveStore {
       .join(",")}]`;
   }
 
+  /** Archived blocks after `number`, oldest first, each with its transactions' JSON in block order. */
+  blocksAfter(number: number): { number: number; hash: string; header: string; transactions: string[] }[] {
+    const blocks = this.db
+      .prepare<[number], { number: number; hash: string; header: string }>(
+        "SELECT number, hash, header FROM blocks WHERE number > ? ORDER BY number",
+      )
+      .all(number);
+    return blocks.map((b) => ({ ...b, transactions: this.txsOf.all(b.number).map((t) => t.tx) }));
+  }
+
   transaction(hash: string): { block: number; tx: string; receipt: string } | null {
     return this.txByHash.get(hash.toLowerCase()) ?? null;
   }
