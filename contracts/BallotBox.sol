@@ -3,7 +3,10 @@ pragma solidity ^0.8.28;
 
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {ISemaphoreVerifier} from "@semaphore-protocol/contracts/interfaces/ISemaphoreVerifier.sol";
 import {IBallotBox} from "./interfaces/IBallotBox.sol";
+import {ISecretBallots} from "./interfaces/ISecretBallots.sol";
+import {CensusTree} from "./libraries/CensusTree.sol";
 import {BallotRecords} from "./libraries/BallotRecords.sol";
 import {BallotTree} from "./libraries/BallotTree.sol";
 import {ChoiceCodec} from "./libraries/ChoiceCodec.sol";
@@ -13,7 +16,7 @@ import {ParticipationPoints} from "./ParticipationPoints.sol";
 /// @title Veche ballot box: polls, voter-signed ballots, tallies and the ballot tree
 /// @notice The one deployed contract. It inherits the voter registry and the points ledger so that a
 /// ballot's eligibility and points are plain storage reads and writes.
-contract BallotBox is IBallotBox, ParticipationPoints {
+contract BallotBox is IBallotBox, ISecretBallots, ParticipationPoints {
     using BallotTree for BallotTree.Tree;
 
     bytes32 public constant POLL_ADMIN_ROLE = keccak256("POLL_ADMIN_ROLE");
@@ -23,6 +26,14 @@ contract BallotBox is IBallotBox, ParticipationPoints {
     uint256 private constant MAX_OPTIONS = 256;
     uint256 private constant MAX_OPTIONS_WITH_REVOTE = MAX_OPTIONS - BallotRecords.REVISION_BITS;
     uint256 private constant INLINE_QUESTIONS = 4;
+    /// @dev A secret ballot's record: revision (16 bits), area index (24 bits), then the choices.
+    uint256 private constant SECRET_AREA_BITS = 24;
+    uint256 private constant SECRET_CHOICES_SHIFT = BallotRecords.REVISION_BITS + SECRET_AREA_BITS;
+    uint256 private constant MAX_SECRET_OPTIONS = 256 - SECRET_CHOICES_SHIFT;
+    uint256 private constant MAX_PROOF_DEPTH = 32;
+
+    /// @notice The Semaphore v4 verifier secret ballots' proofs are checked with.
+    ISemaphoreVerifier public immutable membershipVerifier;
 
     enum Status {
         None,
@@ -44,6 +55,7 @@ contract BallotBox is IBallotBox, ParticipationPoints {
         bool revote;
         bool cityWide;
         Status status;
+        bool secret;
         uint64 inlineQuestions;
         uint256 questions;
         bytes32 contentHash;
@@ -63,18 +75,42 @@ contract BallotBox is IBallotBox, ParticipationPoints {
     mapping(uint256 pollId => mapping(uint256 word => uint256 records)) private _records;
     mapping(uint256 pollId => BallotTree.Tree) private _trees;
     mapping(uint256 pollId => Outcome) private _outcomes;
+    mapping(uint256 pollId => Census) private _censuses;
+    mapping(uint256 pollId => mapping(uint256 nullifier => uint256 record)) private _nullifiers;
+    mapping(uint256 pollId => mapping(uint256 areaIndex => mapping(uint256 word => uint256 lanes)))
+        private _areaTallies;
 
-    constructor(address admin) EIP712("Veche", "1") {
+    constructor(address admin, ISemaphoreVerifier verifier) EIP712("Veche", "1") {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        membershipVerifier = verifier;
     }
 
     /// @inheritdoc IBallotBox
     function createPoll(PollParams calldata params) external onlyRole(POLL_ADMIN_ROLE) returns (uint256 pollId) {
+        pollId = _createPoll(params, params.revote ? MAX_OPTIONS_WITH_REVOTE : MAX_OPTIONS);
+    }
+
+    /// @inheritdoc ISecretBallots
+    function createSecretPoll(
+        PollParams calldata params,
+        Census calldata census_
+    ) external onlyRole(POLL_ADMIN_ROLE) returns (uint256 pollId) {
+        if (params.points != 0) revert PollSecretPoints(params.points);
+        if (census_.areas == 0 || census_.eligible < census_.areas || census_.snapshotBlock >= block.number) {
+            revert CensusInvalid(census_.root, census_.areas, census_.eligible, census_.snapshotBlock);
+        }
+        pollId = _createPoll(params, MAX_SECRET_OPTIONS);
+        _polls[pollId].secret = true;
+        _censuses[pollId] = census_;
+        emit SecretPollCreated(pollId, census_);
+    }
+
+    /// @dev Stores a poll of at most `limit` options, in scope of `params.districts` (all if empty).
+    function _createPoll(PollParams calldata params, uint256 limit) private returns (uint256 pollId) {
         if (params.start >= params.end || params.end <= block.timestamp || params.end > type(uint32).max) {
             revert PollInvalidSchedule(params.start, params.end);
         }
         (uint256 questions, uint256 totalOptions) = _packQuestions(params.questions);
-        uint256 limit = params.revote ? MAX_OPTIONS_WITH_REVOTE : MAX_OPTIONS;
         if (totalOptions > limit) revert PollTooManyOptions(totalOptions);
 
         pollId = ++_pollCount;
@@ -154,6 +190,7 @@ contract BallotBox is IBallotBox, ParticipationPoints {
     ) external onlyRole(RELAYER_ROLE) {
         Poll storage p = _polls[pollId];
         _requireState(p, pollId, PollState.Active);
+        if (p.secret) revert PollSecrecyMismatch(pollId, true);
 
         address voter = _recoverBallotSigner(pollId, choices, revision, signature);
         (uint32 resident, Voter storage record) = _eligibleVoter(p, pollId, voter);
@@ -167,6 +204,66 @@ contract BallotBox is IBallotBox, ParticipationPoints {
 
         uint32 leafIndex = _appendLeaf(p, pollId, voter, choices, revision);
         emit BallotCast(pollId, voter, resident, leafIndex, choices, revision, signature);
+    }
+
+    /// @inheritdoc ISecretBallots
+    function castSecretBallot(
+        uint256 pollId,
+        uint256 choices,
+        uint256 revision,
+        CensusArea calldata area,
+        MembershipProof calldata proof
+    ) external onlyRole(RELAYER_ROLE) {
+        Poll storage p = _polls[pollId];
+        _requireState(p, pollId, PollState.Active);
+        if (!p.secret) revert PollSecrecyMismatch(pollId, false);
+        _requireValidChoices(p, pollId, choices);
+        _requireCensusArea(pollId, area);
+        _requireMembership(pollId, choices, revision, area.root, proof);
+
+        uint256 previousChoices = _recordSecretBallot(p, pollId, proof.nullifier, area.index, choices, revision);
+        PackedTally.move(_tallies[pollId], choices, previousChoices);
+        PackedTally.move(_areaTallies[pollId][area.index], choices, previousChoices);
+
+        uint32 leafIndex = p.ballots;
+        _trees[pollId].append(leafIndex, keccak256(abi.encode(pollId, proof.nullifier, choices, revision, area.area)));
+        p.ballots = leafIndex + 1;
+        emit SecretBallotCast(pollId, proof.nullifier, area.area, leafIndex, choices, revision);
+    }
+
+    /// @inheritdoc ISecretBallots
+    function census(uint256 pollId) external view returns (Census memory) {
+        return _censuses[pollId];
+    }
+
+    /// @inheritdoc ISecretBallots
+    function secretScope(uint256 pollId) public view returns (uint256) {
+        return uint256(keccak256(abi.encode(block.chainid, address(this), pollId)));
+    }
+
+    /// @inheritdoc ISecretBallots
+    function secretMessage(uint256 choices, uint256 revision) public pure returns (uint256) {
+        return uint256(keccak256(abi.encode(choices, revision)));
+    }
+
+    /// @inheritdoc ISecretBallots
+    function areaTallies(uint256 pollId, uint32 areaIndex) external view returns (uint256[] memory) {
+        Poll storage p = _polls[pollId];
+        _state(p, pollId);
+        return PackedTally.unpack(_areaTallies[pollId][areaIndex], p.totalOptions);
+    }
+
+    /// @inheritdoc ISecretBallots
+    function secretBallotOf(
+        uint256 pollId,
+        uint256 nullifier
+    ) external view returns (uint256 revision, uint32 areaIndex, uint256 choices) {
+        uint256 record = _nullifiers[pollId][nullifier];
+        return (
+            record & BallotRecords.MAX_REVISION,
+            uint32((record >> BallotRecords.REVISION_BITS) & ((1 << SECRET_AREA_BITS) - 1)),
+            record >> SECRET_CHOICES_SHIFT
+        );
     }
 
     /// @inheritdoc IBallotBox
@@ -187,6 +284,7 @@ contract BallotBox is IBallotBox, ParticipationPoints {
         view_.points = p.points;
         view_.ballots = p.ballots;
         view_.finalRoot = p.finalRoot;
+        view_.secret = p.secret;
         view_.questions = new Question[](p.questionCount);
         for (uint256 q; q < p.questionCount; ++q) {
             view_.questions[q] = Question({
@@ -312,6 +410,72 @@ contract BallotBox is IBallotBox, ParticipationPoints {
         }
         BallotRecords.swap(records, p.recordShift, resident, revision | (choices << BallotRecords.REVISION_BITS));
         return (old == 0, old >> BallotRecords.REVISION_BITS);
+    }
+
+    function _requireCensusArea(uint256 pollId, CensusArea calldata area) private view {
+        Census storage c = _censuses[pollId];
+        bytes32 leaf = CensusTree.leaf(area.area, area.root, area.members);
+        if (!CensusTree.verify(leaf, area.index, c.areas, area.siblings, c.root)) {
+            revert CensusUnknownArea(pollId, area.area);
+        }
+    }
+
+    /// @dev The proof's public signals bind the area's tree, the nullifier, the ballot and the poll.
+    function _requireMembership(
+        uint256 pollId,
+        uint256 choices,
+        uint256 revision,
+        uint256 areaRoot,
+        MembershipProof calldata proof
+    ) private view {
+        uint256[8] calldata pts = proof.points;
+        bool valid =
+            proof.depth != 0 &&
+                proof.depth <= MAX_PROOF_DEPTH &&
+                membershipVerifier.verifyProof(
+                    [pts[0], pts[1]],
+                    [[pts[2], pts[3]], [pts[4], pts[5]]],
+                    [pts[6], pts[7]],
+                    [
+                        areaRoot,
+                        proof.nullifier,
+                        _snarkHash(secretMessage(choices, revision)),
+                        _snarkHash(secretScope(pollId))
+                    ],
+                    proof.depth
+                );
+        if (!valid) revert SecretBallotInvalidProof(pollId, proof.nullifier);
+    }
+
+    /// @dev Semaphore's hash of a message or scope into the SNARK field.
+    function _snarkHash(uint256 value) private pure returns (uint256) {
+        return uint256(keccak256(abi.encodePacked(value))) >> 8;
+    }
+
+    /// @dev Stores the nullifier's ballot; returns the choices it replaces (0 for a first ballot).
+    function _recordSecretBallot(
+        Poll storage p,
+        uint256 pollId,
+        uint256 nullifier,
+        uint32 areaIndex,
+        uint256 choices,
+        uint256 revision
+    ) private returns (uint256 previousChoices) {
+        uint256 old = _nullifiers[pollId][nullifier];
+        uint256 last = old & BallotRecords.MAX_REVISION;
+        if (old != 0) {
+            if (!p.revote) revert SecretBallotAlreadyCast(pollId, nullifier);
+            uint256 oldArea = (old >> BallotRecords.REVISION_BITS) & ((1 << SECRET_AREA_BITS) - 1);
+            if (oldArea != areaIndex) revert SecretBallotAreaChanged(pollId, nullifier, areaIndex);
+        }
+        if (revision <= last || revision > BallotRecords.MAX_REVISION || (!p.revote && revision != 1)) {
+            revert SecretBallotStaleRevision(pollId, nullifier, revision, last);
+        }
+        _nullifiers[pollId][nullifier] =
+            revision |
+            (uint256(areaIndex) << BallotRecords.REVISION_BITS) |
+            (choices << SECRET_CHOICES_SHIFT);
+        return old >> SECRET_CHOICES_SHIFT;
     }
 
     function _packQuestions(Question[] calldata list) private pure returns (uint256 questions, uint256 total) {

@@ -11,6 +11,11 @@ import {IVoterRegistry} from "./interfaces/IVoterRegistry.sol";
 abstract contract VoterRegistry is IVoterRegistry, AccessControl {
     bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
 
+    struct Identity {
+        uint256 commitment;
+        uint32 building;
+    }
+
     /// @dev One slot per key. The resident's points live in their latest key's slot and move with it.
     struct Voter {
         uint32 resident;
@@ -23,7 +28,12 @@ abstract contract VoterRegistry is IVoterRegistry, AccessControl {
     mapping(address key => Voter) internal _voters;
     /// @dev The resident's latest key, active or revoked.
     mapping(uint32 resident => address key) internal _latestKeys;
+    mapping(uint32 resident => Identity) private _identities;
     uint32 private _residentCount;
+
+    /// @dev The BN254 scalar field: a Semaphore commitment is one of its elements.
+    uint256 internal constant SNARK_SCALAR_FIELD =
+        21888242871839275222246405745257275088548364400416034343698204186575808495617;
 
     /// @inheritdoc IVoterRegistry
     function enrol(
@@ -72,6 +82,21 @@ abstract contract VoterRegistry is IVoterRegistry, AccessControl {
         if (!record.active) revert RegistryNoActiveKey(residentId);
         record.active = false;
         emit VoterRevoked(resident, key);
+    }
+
+    /// @inheritdoc IVoterRegistry
+    function commitIdentity(bytes32 residentId, uint256 commitment, uint32 building) external onlyRole(REGISTRAR_ROLE) {
+        uint32 resident = _residentIds[residentId];
+        if (resident == 0) revert RegistryUnknownResident(residentId);
+        if (commitment == 0 || commitment >= SNARK_SCALAR_FIELD) revert RegistryInvalidCommitment(commitment);
+        _identities[resident] = Identity({commitment: commitment, building: building});
+        emit IdentityCommitted(resident, commitment, building);
+    }
+
+    /// @inheritdoc IVoterRegistry
+    function identityOf(uint32 resident) external view returns (uint256 commitment, uint32 building) {
+        Identity storage identity = _identities[resident];
+        return (identity.commitment, identity.building);
     }
 
     /// @inheritdoc IVoterRegistry

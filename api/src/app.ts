@@ -1,16 +1,20 @@
 /**
  * Builds the API: store, chain connection, indexer, outbox relayer and the HTTP routes of every
- * feature. `createApp` wires; `start` catches up with the chain and reconciles the outbox before
- * anything is served; `stop` lets in-flight work finish.
+ * feature. `createApp` wires; `start` migrates the store, catches up with the index and reconciles the
+ * outbox before anything is served; `stop` lets in-flight work finish and hands its leases on.
  */
-import path from "node:path";
 import type express from "express";
 import pino from "pino";
 import type { Logger } from "pino";
 import type { Config } from "./config";
 import { connectChain } from "./chain/chain";
 import type { AppContext } from "./context";
-import { migrate, openDatabase } from "./store/database";
+import { openSql } from "./store/open";
+import { migrate } from "./store/migrate";
+import { Instance } from "./cluster/instance";
+import { SqlLeaseStore } from "./cluster/leases";
+import { clusterMigrations } from "./cluster/schema";
+import { SqlIndexerStore } from "./indexer/sqlStore";
 import { indexerMigrations } from "./indexer/schema";
 import { ChainFollower } from "./indexer/follower";
 import { ChainState } from "./indexer/chainState";
@@ -18,7 +22,8 @@ import { PollTrees } from "./indexer/pollTrees";
 import { ResultsService } from "./results/service";
 import { resultRoutes } from "./results/routes";
 import { ballotMigrations } from "./ballots/schema";
-import { OutboxStore } from "./ballots/store";
+import { SqlOutboxStore } from "./ballots/sqlStore";
+import { SqlReservationStore } from "./ballots/reservations";
 import { Relayer, defaultRelayerOptions } from "./ballots/relayer";
 import { BallotService } from "./ballots/service";
 import { MinedNotifier } from "./ballots/notifier";
@@ -29,16 +34,16 @@ import { pollRoutes } from "./polls/routes";
 import { EligibilityCounter } from "./polls/eligibility";
 import { healthRoutes } from "./health/routes";
 import { residentMigrations } from "./residents/schema";
-import { SqliteResidentStore } from "./residents/store";
+import { SqlResidentStore } from "./residents/store";
 import { ResidentService } from "./residents/service";
 import { residentRoutes } from "./residents/routes";
 import { PasswordResets } from "./residents/passwordReset";
 import { authMigrations } from "./auth/schema";
-import { SqliteSessionStore } from "./auth/store";
+import { SqlSessionStore } from "./auth/store";
 import { AuthService } from "./auth/service";
 import { authRoutes } from "./auth/routes";
 import { keyMigrations } from "./keys/schema";
-import { SqliteVoterKeyStore } from "./keys/store";
+import { SqlVoterKeyStore } from "./keys/store";
 import { VoterKeyService } from "./keys/service";
 import { SerialSender } from "./keys/transactions";
 import { keyRoutes } from "./keys/routes";
@@ -48,7 +53,7 @@ import { PointsHistory } from "./points/history";
 import { myPollRoutes } from "./polls/myPolls";
 import { Metrics } from "./metrics";
 import { limitMigrations } from "./limits/schema";
-import { SqliteCounterStore } from "./limits/store";
+import { SqlCounterStore } from "./limits/store";
 import { ActionLimiter } from "./limits/limiter";
 import type { Authenticators, RouteSpec } from "./http/route";
 import { docsRoute } from "./http/docsRoute";
@@ -63,44 +68,43 @@ export interface VecheApp {
 
 export function createApp(config: Config, options: { logger?: Logger } = {}): VecheApp {
   const log = options.logger ?? pino({ level: config.logLevel });
-  const db = openDatabase(path.join(config.dataDir, "api.sqlite"));
-  migrate(db, [
-    ...indexerMigrations,
-    ...ballotMigrations,
-    ...residentMigrations,
-    ...authMigrations,
-    ...keyMigrations,
-    ...limitMigrations,
-  ]);
-  const limiter = new ActionLimiter(new SqliteCounterStore(db), config.limits);
+  const sql = openSql(config);
+  const instance = new Instance(new SqlLeaseStore(sql), {
+    leaseTtlMs: config.leaseTtlMs,
+    exclusive: sql.engine === "sqlite",
+  });
+  const counters = new SqlCounterStore(sql);
+  const limiter = new ActionLimiter(counters, config.limits);
 
   const metrics = new Metrics();
   const chain = connectChain(config);
-  const follower = new ChainFollower(db, chain, log.child({ part: "indexer" }));
+  const follower = new ChainFollower(sql, new SqlIndexerStore(sql), chain, instance, log.child({ part: "indexer" }));
   const state = new ChainState(follower.store, chain);
-  const outbox = new OutboxStore(db);
+  const outbox = new SqlOutboxStore(sql);
   const pollShape = async (pollId: number) => {
     const poll = await state.poll(pollId);
     return poll ? { questions: poll.questions, revote: poll.revote } : null;
   };
-  const relayer = new Relayer(chain, outbox, pollShape, log.child({ part: "relayer" }), metrics, {
+  const relayer = new Relayer(chain, outbox, pollShape, log.child({ part: "relayer" }), metrics, instance, {
     ...defaultRelayerOptions,
     maxInFlight: config.relayerMaxInFlight,
     priorityFee: config.relayerPriorityFee,
     maxGasPrice: config.relayerMaxGasPrice,
   });
-  const ctx: AppContext = { config, log, db, chain, follower, state, outbox, relayer, metrics };
+  const ctx: AppContext = { config, log, sql, instance, chain, follower, state, outbox, relayer, metrics };
 
   const notifier = new MinedNotifier();
   follower.addListener(state);
-  const trees = new PollTrees(db, follower.store);
+  const trees = new PollTrees(follower.store);
   follower.addListener(trees);
   follower.addListener(minedBallotsListener({ outbox, relayer, notifier, metrics, log }));
 
-  const ballots = new BallotService(chain, state, outbox, metrics, limiter, () => relayer.notify());
+  const ballots = new BallotService(chain, state, outbox, new SqlReservationStore(sql), metrics, limiter, () =>
+    relayer.notify(),
+  );
 
-  const keyStore = new SqliteVoterKeyStore(db);
-  const residentStore = new SqliteResidentStore(db);
+  const keyStore = new SqlVoterKeyStore(sql);
+  const residentStore = new SqlResidentStore(sql);
   const residents = new ResidentService(residentStore, config.residentPepper, () => keyStore.residentsWithActiveKey());
   const eligibility = new EligibilityCounter({
     registered: () => residentStore.countsByDistrict(),
@@ -108,7 +112,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
   });
   follower.addListener(eligibility);
   const polls = new PollService(chain, state, trees, eligibility);
-  const authService = new AuthService(residents, new SqliteSessionStore(db), {
+  const authService = new AuthService(residents, new SqlSessionStore(sql), {
     sessionTtlSeconds: config.sessionTtlSeconds,
     lockoutSeconds: config.lockoutSeconds,
   });
@@ -118,6 +122,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
     keyStore,
     chain.registrar ? new SerialSender(chain.registrar) : null,
     limiter,
+    instance,
     log.child({ part: "keys" }),
     Date.now,
     // A replaced key must stop being accepted at once, not when the indexer catches up.
@@ -149,12 +154,21 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
     staff: (token) => safeEqual(token, config.staffToken),
   };
 
-  const app = expressApp(config, log, specs, auth);
+  const app = expressApp(config, log, specs, auth, counters);
 
   return {
     app,
     ctx,
     async start() {
+      await migrate(sql, [
+        ...indexerMigrations,
+        ...ballotMigrations,
+        ...residentMigrations,
+        ...authMigrations,
+        ...keyMigrations,
+        ...limitMigrations,
+        ...clusterMigrations,
+      ]);
       await follower.catchUp();
       follower.start();
       if (chain.relayers.length > 0) await relayer.start();
@@ -164,9 +178,10 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
       notifier.releaseAll();
       await relayer.stop();
       await follower.stop();
+      await instance.stop().catch(() => undefined);
       chain.provider.destroy();
       chain.rpc.close();
-      db.close();
+      await sql.close();
     },
   };
 }

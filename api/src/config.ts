@@ -23,6 +23,15 @@ export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default("127.0.0.1"),
   VECHE_DATA_DIR: z.string().default(".veche"),
+  /** A PostgreSQL URL puts every store there, for several API instances; unset, a SQLite file in the data folder. */
+  VECHE_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, "a postgres:// URL")
+    .optional(),
+  /** Connections each instance opens to PostgreSQL at most. */
+  VECHE_DATABASE_POOL: z.coerce.number().int().min(2).max(500).default(20),
+  /** How long an instance's leases (indexer, relayer accounts) last unless renewed; work passes on after it. */
+  LEASE_SECONDS: z.coerce.number().positive().max(300).default(10),
   VECHE_NETWORK: z.string().default("localhost"),
   DEPLOYMENTS_DIR: z.string().default("deployments"),
   CHAIN_RPC_URL: z.url().default("http://127.0.0.1:8545"),
@@ -55,6 +64,11 @@ export const configSchema = z.object({
   REVOTE_LIMIT_PER_RESIDENT: z.coerce.number().int().nonnegative().default(20),
   /** Re-votes per network address per hour. */
   REVOTE_LIMIT_PER_ADDRESS: z.coerce.number().int().nonnegative().default(1000),
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client's address (per-address limits): Express's
+   * `trust proxy` list, e.g. "loopback, 10.0.4.0/24" for a load balancer on that network.
+   */
+  TRUST_PROXY: z.string().min(1).default("loopback"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** The built web client to serve at /, if any. */
   CLIENT_DIR: z.string().optional(),
@@ -74,6 +88,9 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  databaseUrl: string | undefined;
+  databasePool: number;
+  leaseTtlMs: number;
   network: string;
   deploymentsDir: string;
   rpcUrl: string;
@@ -87,6 +104,7 @@ export interface Config {
   lockoutSeconds: number;
   authRateLimitPerMinute: number;
   limits: LimitRules;
+  trustProxy: string;
   logLevel: string;
   clientDir: string | undefined;
   relayerMaxInFlight: number;
@@ -111,6 +129,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: c.PORT,
     host: c.HOST,
     dataDir: path.resolve(c.VECHE_DATA_DIR),
+    databaseUrl: c.VECHE_DATABASE_URL,
+    databasePool: c.VECHE_DATABASE_POOL,
+    leaseTtlMs: c.LEASE_SECONDS * 1000,
     network: c.VECHE_NETWORK,
     deploymentsDir: path.resolve(c.DEPLOYMENTS_DIR),
     rpcUrl: c.CHAIN_RPC_URL,
@@ -129,6 +150,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       revotesPerResident: { max: c.REVOTE_LIMIT_PER_RESIDENT, windowMs: HOUR_MS },
       revotesPerAddress: { max: c.REVOTE_LIMIT_PER_ADDRESS, windowMs: HOUR_MS },
     },
+    trustProxy: c.TRUST_PROXY,
     logLevel: c.LOG_LEVEL,
     clientDir: c.CLIENT_DIR,
     relayerMaxInFlight: c.RELAYER_MAX_IN_FLIGHT,

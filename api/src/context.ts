@@ -2,7 +2,8 @@
 import type { Logger } from "pino";
 import type { Config } from "./config";
 import type { Chain } from "./chain/chain";
-import type { Db } from "./store/database";
+import type { Sql } from "./store/sql";
+import type { Instance } from "./cluster/instance";
 import type { ChainFollower } from "./indexer/follower";
 import type { ChainState } from "./indexer/chainState";
 import type { OutboxStore } from "./ballots/store";
@@ -12,7 +13,8 @@ import type { Metrics } from "./metrics";
 export interface AppContext {
   config: Config;
   log: Logger;
-  db: Db;
+  sql: Sql;
+  instance: Instance;
   chain: Chain;
   follower: ChainFollower;
   state: ChainState;

@@ -2,7 +2,10 @@
 import { z } from "zod";
 import { address } from "./common";
 
-export const health = z.object({ status: z.literal("ok") });
+export const health = z.object({
+  status: z.literal("ok"),
+  instance: z.string().describe("which of the API instances sharing the store answered"),
+});
 
 export const readiness = z.object({
   status: z.enum(["ready", "not ready"]),

@@ -51,6 +51,8 @@ interface IBallotBox {
         uint32 ballots;
         PollState state;
         bytes32 finalRoot;
+        /// Ballots are secret (ISecretBallots): counted by nullifier, not by voter key.
+        bool secret;
     }
 
     /// @notice Emitted when staff create a poll.

@@ -10,6 +10,10 @@ interface IVoterRegistry {
     event VoterEnrolled(bytes32 indexed residentId, uint32 indexed resident, address indexed key, uint32 district);
     /// @notice Emitted when `key` stops being able to sign ballots for `resident`.
     event VoterRevoked(uint32 indexed resident, address indexed key);
+    /// @notice Emitted when `commitment` becomes the resident's anonymous identity (Semaphore v4), the
+    /// one a secret poll's census counts, living in `building` (a code from the register); it replaces
+    /// any earlier one.
+    event IdentityCommitted(uint32 indexed resident, uint256 commitment, uint32 building);
 
     /// @notice Thrown when the zero address is given as a voter key.
     error RegistryZeroKey();
@@ -21,6 +25,8 @@ interface IVoterRegistry {
     error RegistryUnknownResident(bytes32 residentId);
     /// @notice Thrown when `residentId` has no active key to revoke.
     error RegistryNoActiveKey(bytes32 residentId);
+    /// @notice Thrown when an identity commitment is zero or not a field element of the SNARK curve.
+    error RegistryInvalidCommitment(uint256 commitment);
 
     /// @notice Makes `key` the resident's only active key in `district`, revoking any previous key.
     /// @dev Enrolling the resident's current key again only moves the resident to `district`.
@@ -29,6 +35,13 @@ interface IVoterRegistry {
 
     /// @notice Revokes the resident's active key; their ballots already counted stay counted.
     function revoke(bytes32 residentId) external;
+
+    /// @notice Publishes the resident's anonymous identity commitment and building, replacing any
+    /// earlier one.
+    function commitIdentity(bytes32 residentId, uint256 commitment, uint32 building) external;
+
+    /// @notice The resident's latest identity commitment (0 if none) and building.
+    function identityOf(uint32 resident) external view returns (uint256 commitment, uint32 building);
 
     /// @notice The resident number of `residentId`, or 0 if never enrolled.
     function residentOf(bytes32 residentId) external view returns (uint32 resident);

@@ -36,7 +36,28 @@ export type BallotBoxEvent =
   | { name: "PollOutcomePublished"; pollId: bigint; outcomeHash: string; uri: string }
   | { name: "RewardListed"; rewardId: number; cost: number; stock: number; uri: string }
   | { name: "RewardUpdated"; rewardId: number; stock: number; active: boolean }
-  | { name: "PointsRedeemed"; resident: number; rewardId: number; cost: number; nonce: bigint };
+  | { name: "PointsRedeemed"; resident: number; rewardId: number; cost: number; nonce: bigint }
+  | { name: "IdentityCommitted"; resident: number; commitment: bigint; building: number }
+  | { name: "SecretPollCreated"; pollId: bigint; census: SecretCensus }
+  | ({ name: "SecretBallotCast" } & CastSecretBallot);
+
+/** What a secret poll's census commits to (ISecretBallots.Census). */
+export interface SecretCensus {
+  root: string;
+  areas: number;
+  eligible: number;
+  snapshotBlock: number;
+}
+
+/** The fields of a counted secret ballot, as its SecretBallotCast event carries them. */
+export interface CastSecretBallot {
+  pollId: bigint;
+  nullifier: bigint;
+  area: number;
+  leafIndex: number;
+  choices: bigint;
+  revision: bigint;
+}
 
 export type BallotBoxEventName = BallotBoxEvent["name"];
 export type EventOf<N extends BallotBoxEventName> = Extract<BallotBoxEvent, { name: N }>;
@@ -53,6 +74,9 @@ const EVENT_NAMES: readonly BallotBoxEventName[] = [
   "RewardListed",
   "RewardUpdated",
   "PointsRedeemed",
+  "IdentityCommitted",
+  "SecretPollCreated",
+  "SecretBallotCast",
 ];
 
 /** topic0 of each event the protocol reads (the ballot box also emits access-control events). */
@@ -229,6 +253,28 @@ export function decodeEventAbi(log: LogBody): BallotBoxEvent | null {
       return { name: "RewardUpdated", rewardId: n(a[0]), stock: n(a[1]), active: a[2] as boolean };
     case "PointsRedeemed":
       return { name: "PointsRedeemed", resident: n(a[0]), rewardId: n(a[1]), cost: n(a[2]), nonce: a[3] as bigint };
+    case "IdentityCommitted":
+      return { name: "IdentityCommitted", resident: n(a[0]), commitment: a[1] as bigint, building: n(a[2]) };
+    case "SecretPollCreated": {
+      const c = a[1] as unknown as { root: string; areas: bigint; eligible: bigint; snapshotBlock: bigint };
+      const census = {
+        root: lower(c.root),
+        areas: n(c.areas),
+        eligible: n(c.eligible),
+        snapshotBlock: n(c.snapshotBlock),
+      };
+      return { name: "SecretPollCreated", pollId: a[0] as bigint, census };
+    }
+    case "SecretBallotCast":
+      return {
+        name: "SecretBallotCast",
+        pollId: a[0] as bigint,
+        nullifier: a[1] as bigint,
+        area: n(a[2]),
+        leafIndex: n(a[3]),
+        choices: a[4] as bigint,
+        revision: a[5] as bigint,
+      };
     default:
       return null;
   }

@@ -21,3 +21,5 @@ export * from "./pollContent";
 export * from "./enrolment";
 export * from "./pollOutcome";
 export * from "./rewardContent";
+export * from "./census";
+export * from "./secretBallot";

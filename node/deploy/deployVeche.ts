@@ -1,9 +1,11 @@
 /**
- * Deploys the ballot box and hands out its roles. The same code deploys the embedded chain, a Besu
- * network and the tests' fixture, so tests exercise what production runs.
+ * Deploys the Semaphore verifier and the ballot box that checks secret ballots with it, and hands out
+ * the ballot box's roles. The same code deploys the embedded chain, a Besu network and the tests'
+ * fixture, so tests exercise what production runs.
  */
 import type { Signer } from "ethers";
 import { BallotBox__factory } from "../../typechain-types/factories/contracts/BallotBox__factory";
+import { SemaphoreVerifier__factory } from "../../typechain-types/factories/@semaphore-protocol/contracts/base/SemaphoreVerifier__factory";
 import { ROLES } from "../../contracts/protocol/contract";
 import type { BallotBox, RoleName } from "../../contracts/protocol/contract";
 
@@ -13,11 +15,16 @@ export interface DeployedVeche {
   ballotBox: BallotBox;
   address: string;
   deployedBlock: number;
+  /** The Semaphore verifier the ballot box checks membership proofs with. */
+  verifier: string;
 }
 
 export async function deployVeche(deployer: Signer, admin: string, holders: RoleHolders): Promise<DeployedVeche> {
   const deployerAddress = await deployer.getAddress();
-  const contract = await new BallotBox__factory(deployer).deploy(deployerAddress);
+  const verifier = await new SemaphoreVerifier__factory(deployer).deploy();
+  await verifier.deploymentTransaction()?.wait();
+  const verifierAddress = await verifier.getAddress();
+  const contract = await new BallotBox__factory(deployer).deploy(deployerAddress, verifierAddress);
   const receipt = await contract.deploymentTransaction()?.wait();
   if (!receipt) throw new Error("deployment transaction was not mined");
   const ballotBox = contract.connect(deployer);
@@ -26,7 +33,12 @@ export async function deployVeche(deployer: Signer, admin: string, holders: Role
     await grantRoles(ballotBox, { admin: [admin] });
     await (await ballotBox.renounceRole(ROLES.admin, deployerAddress)).wait();
   }
-  return { ballotBox, address: await contract.getAddress(), deployedBlock: receipt.blockNumber };
+  return {
+    ballotBox,
+    address: await contract.getAddress(),
+    deployedBlock: receipt.blockNumber,
+    verifier: verifierAddress,
+  };
 }
 
 /** Grants each role to each holder that lacks it; returns how many grants were sent. */

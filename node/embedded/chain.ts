@@ -241,7 +241,7 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
     await dumper.dump();
     await node.call("evm_setIntervalMining", [blockTime]);
     // History first: the front answers old blocks from the archive, which must match the node's chain.
-    await copier.catchUp();
+    await copier.catchUp().catch(() => copier.catchUp());
     copier.start();
     dumper.start();
     await front.listen(host, port);

@@ -18,6 +18,20 @@ const BENCHES: { name: string; command: string[]; output: string }[] = [
     output: "e2e.json",
   },
   {
+    name: "end to end, API instances on PostgreSQL beside one on SQLite, failover",
+    command: [
+      "npx",
+      "ts-node",
+      "--transpile-only",
+      "scripts/bench/endToEnd.ts",
+      "--db",
+      "postgres",
+      "--instances",
+      "3",
+    ],
+    output: "e2e-instances.json",
+  },
+  {
     name: "audit, proofs and API memory",
     command: ["npx", "ts-node", "--transpile-only", "scripts/bench/audit.ts"],
     output: "audit.json",

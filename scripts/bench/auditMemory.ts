@@ -6,9 +6,10 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { migrate, openDatabase } from "../../api/src/store/database";
+import { SqliteSql } from "../../api/src/store/sqlite";
+import { migrate } from "../../api/src/store/migrate";
 import { indexerMigrations } from "../../api/src/indexer/schema";
-import { IndexerStore } from "../../api/src/indexer/store";
+import { SqlIndexerStore } from "../../api/src/indexer/sqlStore";
 import { PollTrees } from "../../api/src/indexer/pollTrees";
 import { ballotLeafNative } from "../../contracts/protocol/node/ballotCodec";
 import { syntheticChoices } from "./auditSynthetic";
@@ -23,49 +24,54 @@ function memory() {
   return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
 }
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "veche-bench-memory-"));
-const db = openDatabase(path.join(dir, "api.sqlite"));
-migrate(db, indexerMigrations);
-db.prepare(
-  `INSERT INTO polls (id, content_hash, uri, start, end, questions, districts, revote, points, status, block, tx_hash)
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "veche-bench-memory-"));
+  const sql = new SqliteSql(path.join(dir, "api.sqlite"));
+  await migrate(sql, indexerMigrations);
+  await sql.run(
+    `INSERT INTO polls (id, content_hash, uri, start, "end", questions, districts, revote, points, status, block, tx_hash)
    VALUES (1, '0x', '', 0, 4000000000, ?, '[]', 0, 1, 'scheduled', 1, '0x')`,
-).run(
-  JSON.stringify([
-    { options: 3, maxChoices: 1 },
-    { options: 2, maxChoices: 2 },
-  ]),
-);
-const trees = new PollTrees(db, new IndexerStore(db));
-const before = memory();
-const started = performance.now();
-for (let from = 0; from < BALLOTS; from += 10_000) {
-  const batch = [];
-  for (let i = from; i < Math.min(BALLOTS, from + 10_000); i++) {
-    const voter = `0x${(i + 1).toString(16).padStart(40, "0")}`;
-    const choices = syntheticChoices(i);
-    batch.push({
-      pollId: 1,
-      leafIndex: i,
-      leaf: ballotLeafNative({ pollId: 1n, voter, choices, revision: 1n }),
-      resident: i + 1,
-      choices,
-      time: 1_800_000_000 + Math.floor(i / 3_000),
-    });
+    [
+      JSON.stringify([
+        { options: 3, maxChoices: 1 },
+        { options: 2, maxChoices: 2 },
+      ]),
+    ],
+  );
+  const trees = new PollTrees(new SqlIndexerStore(sql));
+  const before = memory();
+  const started = performance.now();
+  for (let from = 0; from < BALLOTS; from += 10_000) {
+    const batch = [];
+    for (let i = from; i < Math.min(BALLOTS, from + 10_000); i++) {
+      const voter = `0x${(i + 1).toString(16).padStart(40, "0")}`;
+      const choices = syntheticChoices(i);
+      batch.push({
+        pollId: 1,
+        leafIndex: i,
+        leaf: ballotLeafNative({ pollId: 1n, voter, choices, revision: 1n }),
+        resident: i + 1,
+        choices,
+        time: 1_800_000_000 + Math.floor(i / 3_000),
+      });
+    }
+    await trees.add(batch);
   }
-  trees.add(batch);
+  const loadMs = performance.now() - started;
+  const after = memory();
+  const poll = trees.get(1)!;
+  process.stdout.write(
+    JSON.stringify({
+      ballots: poll.tree.size,
+      root: poll.tree.root(),
+      treeBytes: poll.tree.bytes,
+      loadMs,
+      before,
+      after,
+    }),
+  );
+  await sql.close();
+  fs.rmSync(dir, { recursive: true, force: true });
 }
-const loadMs = performance.now() - started;
-const after = memory();
-const poll = trees.get(1)!;
-process.stdout.write(
-  JSON.stringify({
-    ballots: poll.tree.size,
-    root: poll.tree.root(),
-    treeBytes: poll.tree.bytes,
-    loadMs,
-    before,
-    after,
-  }),
-);
-db.close();
-fs.rmSync(dir, { recursive: true, force: true });
+
+void main();

@@ -154,7 +154,11 @@ export async function waitForNonce(
 }
 
 /** The API as its own process over the embedded chain, with every relayer key. */
-export async function spawnBenchApi(dataDir: string, chain: EmbeddedChain): Promise<ApiProcess> {
+export async function spawnBenchApi(
+  dataDir: string,
+  chain: EmbeddedChain,
+  env: Record<string, string> = {},
+): Promise<ApiProcess> {
   const port = await pickFreePort("127.0.0.1");
   return spawnApi(
     {
@@ -164,6 +168,7 @@ export async function spawnBenchApi(dataDir: string, chain: EmbeddedChain): Prom
       RELAYER_KEYS: chain.keys.relayers.map((r) => r.privateKey).join(","),
       STAFF_API_TOKEN: "bench-staff-token-0123456789abcdef",
       RESIDENT_ID_PEPPER: "bench-pepper-0123456789",
+      ...env,
     },
     port,
   );

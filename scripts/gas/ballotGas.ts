@@ -12,6 +12,7 @@ import { deployVeche } from "../../node/deploy/deployVeche";
 import { BALLOT_TYPES, ballotDomain, ballotMessage, encodeChoices } from "../../contracts/protocol";
 import type { BallotBox, Question } from "../../contracts/protocol";
 import { breakdown } from "./gasBreakdown";
+import { SECRET_GOAL, measureSecretBallots } from "./secretBallotGas";
 import type { GasBreakdown, StructLog } from "./gasBreakdown";
 
 const GOAL = 75_000;
@@ -172,7 +173,7 @@ async function measureShape(b: Ballots, admin: Signer, shape: PollShape) {
 
 function printFigures(figures: readonly Figure[]): void {
   const width = Math.max(...figures.map((f) => f.name.length));
-  console.log(`\n${"ballot transaction".padEnd(width)}  gasUsed   goal ≤ ${GOAL}`);
+  console.log(`\n${"ballot transaction".padEnd(width)}  gasUsed   goal ≤ ${GOAL} (secret ≤ ${SECRET_GOAL})`);
   for (const f of figures) {
     const verdict = f.value <= f.referenceValue ? "ok" : "OVER";
     console.log(`${f.name.padEnd(width)}  ${String(f.value).padStart(7)}   ${verdict}`);
@@ -211,6 +212,17 @@ async function main(): Promise<void> {
     figures.push(...measured.figures);
     for (const [label, ballot] of measured.traced) traced.push([label, await trace(ballot)]);
   }
+  const secret = await measureSecretBallots(setup.box, setup.admin, setup.registrar, setup.relayer);
+  figures.push(
+    ...secret.rows.map((r) => ({
+      name: `ballot gas, secret, 1 question × 2: ${r.name}`,
+      value: r.value,
+      unit: "gas",
+      reference: "goal for secret ballots",
+      referenceValue: SECRET_GOAL,
+    })),
+  );
+  for (const [label, ballot] of secret.traced) traced.push([label, await trace(ballot)]);
   for (const [label, b] of traced) {
     const sum = b.parts.reduce((total, [, gas]) => total + gas, 0);
     if (sum !== b.gasUsed) throw new Error(`breakdown of ${label} sums to ${sum}, not ${b.gasUsed}`);

@@ -1,7 +1,7 @@
 /**
  * Where a transaction's gas goes, measured from the node's opcode trace (debug_traceTransaction):
- * each step's cost is the gas left before it minus the gas left before the next step, so a call to
- * the ecrecover precompile counts what it really used, not what was forwarded to it.
+ * each top-level step's cost is the gas left before it minus the gas left when the trace is back at
+ * its depth, so a call counts what it really used (precompile or contract), not what was forwarded.
  */
 import { getBytes } from "ethers";
 
@@ -25,12 +25,17 @@ export function calldataGas(data: string): number {
   return getBytes(data).reduce((sum, byte) => sum + (byte === 0 ? 4 : 16), 0);
 }
 
-function partOf(op: string): string {
-  if (op === "STATICCALL") return "signature recovery (ecrecover precompile call)";
+function partOf(op: string, intoContract: boolean): string {
+  // A precompile runs no traced steps; the Semaphore verifier is a contract whose steps are traced.
+  if (op === "STATICCALL") {
+    return intoContract
+      ? "membership proof check (Semaphore verifier call)"
+      : "signature recovery (ecrecover precompile call)";
+  }
   if (op === "KECCAK256") return "hashing (EIP-712 digest, leaf, tree nodes, mapping slots)";
   if (op === "SLOAD") return "storage reads (SLOAD)";
   if (op === "SSTORE") return "storage writes (SSTORE)";
-  if (op.startsWith("LOG")) return "BallotCast event (LOG)";
+  if (op.startsWith("LOG")) return "ballot event (LOG)";
   return "other execution (stack, memory, calldata copies, jumps)";
 }
 
@@ -42,11 +47,16 @@ export function breakdown(logs: readonly StructLog[], data: string, gasUsed: num
   const totals = new Map<string, number>();
   let sstores = 0;
   let sloads = 0;
+  const top = logs[0]?.depth ?? 1;
   logs.forEach((step, i) => {
-    const next = logs[i + 1];
-    // A step's cost is what it took from the gas left, measured at the same call depth.
-    const cost = next && next.depth === step.depth ? step.gas - next.gas : step.gasCost;
-    const part = partOf(step.op);
+    // Steps inside a called contract are counted in the call that made them.
+    if (step.depth !== top) return;
+    let back = i + 1;
+    while (back < logs.length && logs[back]!.depth > top) back++;
+    const resumed = logs[back];
+    // A step's cost is what it took from the gas left, measured when the trace is back at its depth.
+    const cost = resumed && resumed.depth === top ? step.gas - resumed.gas : step.gasCost;
+    const part = partOf(step.op, back > i + 1);
     totals.set(part, (totals.get(part) ?? 0) + cost);
     if (step.op === "SSTORE") sstores++;
     if (step.op === "SLOAD") sloads++;

@@ -27,8 +27,8 @@ describe("api limits on costly routes: enrolments and re-votes", function () {
     await stack?.stop();
   });
   /** Counters start empty in each test. */
-  beforeEach(() => {
-    stack.api!.veche.ctx.db.prepare("DELETE FROM rate_counters").run();
+  beforeEach(async () => {
+    await stack.api!.veche.ctx.sql.run("DELETE FROM rate_counters");
   });
 
   async function enrolAgain(token: string) {
@@ -83,13 +83,13 @@ describe("api limits on costly routes: enrolments and re-votes", function () {
     for (let revision = 1n; revision <= 4n; revision++) statuses.push((await post(revision)).status);
     expect(statuses, "a first ballot and three re-votes").to.deep.equal([202, 202, 202, 202]);
     const outbox = stack.api!.veche.ctx.outbox;
-    const total = () => Object.values(outbox.countsByStatus()).reduce((a, b) => a + b, 0);
-    const before = total();
+    const total = async () => Object.values(await outbox.countsByStatus()).reduce((a, b) => a + b, 0);
+    const before = await total();
     const refused = await post(5n);
     expect(refused.status).to.equal(429);
     expect(refused.body.error.code).to.equal("RATE_LIMITED");
     expect(refused.body.error.details?.retryAfterSeconds).to.be.within(1, 3600);
-    expect(total()).to.equal(before);
+    expect(await total()).to.equal(before);
   });
 
   it("refuses re-votes from one address past its limit, whoever signs them", async () => {

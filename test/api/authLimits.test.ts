@@ -18,10 +18,11 @@ describe("api sign-in limits: session expiry, lock expiry, per-IP rate limit", f
   after(async () => {
     await stack?.stop();
   });
-  /** A fresh API process over the same chain and store: the in-memory rate limiter starts empty. */
+  /** A fresh API over the same chain and store, with the shared sign-in counters emptied. */
   beforeEach(async () => {
     await stack.stopApi();
     await stack.startApi();
+    await stack.api!.veche.ctx.sql.run("DELETE FROM rate_counters");
   });
 
   const login = (residentId: string, password: string) =>

@@ -100,18 +100,17 @@ describe("api: every accepted ballot is counted", function () {
     const questions = repeat(16, { options: 16, maxChoices: 16 });
     const pollId = await createPoll(stack, { questions });
     const voter = await enrolVoter(stack);
-    type Gas = (ballots: readonly OutboxBallot[]) => Promise<Map<string, bigint>>;
-    const relayer = stack.api!.veche.ctx.relayer as unknown as { gasLimits: Gas };
-    relayer.gasLimits = (ballots) =>
-      Promise.resolve(new Map(ballots.map((b) => [b.id, 250_000n * BigInt(b.gasFactor)])));
+    type Gas = (ballot: OutboxBallot) => bigint;
+    const relayer = stack.api!.veche.ctx.relayer as unknown as { gasLimit: Gas };
+    relayer.gasLimit = (ballot) => 250_000n * BigInt(ballot.gasFactor);
     try {
       const answer = await post(stack, voter, pollId, encodeChoices(questions, questions.map(every)), 1n);
       expect(answer.status).to.equal(202);
       const end = await settled(stack, answer.body.ballotId, 60_000);
       expect(end.status).to.equal("mined");
-      expect(stack.api!.veche.ctx.outbox.get(answer.body.ballotId)?.gasFactor).to.equal(4);
+      expect((await stack.api!.veche.ctx.outbox.get(answer.body.ballotId))?.gasFactor).to.equal(4);
     } finally {
-      delete (relayer as Partial<typeof relayer>).gasLimits;
+      delete (relayer as Partial<typeof relayer>).gasLimit;
     }
   });
 
@@ -133,7 +132,9 @@ describe("api: every accepted ballot is counted", function () {
         const doomed = await post(stack, oldKey, pollId, 2n, revision);
         expect(doomed.status).to.equal(202);
         failedId = doomed.body.ballotId;
-        await eventually(() => (stack.api!.veche.ctx.outbox.get(failedId)?.status === "sent" ? true : null));
+        await eventually(async () =>
+          (await stack.api!.veche.ctx.outbox.get(failedId))?.status === "sent" ? true : null,
+        );
         // The key is replaced in the same block, ahead of the ballot: the contract refuses the ballot.
         newKey = Wallet.createRandom();
         const rotation = await stack.registrar.enrol(residentId, newKey.address, 1, URGENT);

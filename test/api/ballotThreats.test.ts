@@ -18,7 +18,7 @@ describe("api ballot threats: refused with a 4xx, outbox and chain unchanged", f
   });
 
   const snapshot = async (pollIds: number[]) => ({
-    outbox: stack.api!.veche.ctx.outbox.countsByStatus(),
+    outbox: await stack.api!.veche.ctx.outbox.countsByStatus(),
     polls: await Promise.all(
       pollIds.map(async (id) => ({
         ballots: (await stack.staff.poll(id)).ballots,

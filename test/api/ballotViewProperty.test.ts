@@ -154,16 +154,17 @@ describe("api view of each resident's ballot follows the chain", function () {
     }
   }
 
-  /** Mines until no accepted ballot is waiting or on its way. */
+  /** Mines until no accepted ballot is waiting or on its way (at least once, for registry changes). */
   async function settle(): Promise<void> {
     const outbox = stack.api!.veche.ctx.outbox;
+    await mine();
     for (let i = 0; i < 60; i++) {
-      const counts = outbox.countsByStatus();
+      const counts = await outbox.countsByStatus();
       if (counts.accepted === 0 && counts.sent === 0) return;
       await mine();
       await new Promise((r) => setTimeout(r, 400));
     }
-    throw new Error(`ballots left unsettled: ${JSON.stringify(outbox.countsByStatus())}`);
+    throw new Error(`ballots left unsettled: ${JSON.stringify(await outbox.countsByStatus())}`);
   }
 
   async function expectViewsEqualChain(residents: Resident[], polls: { one: number; re: number }): Promise<void> {
@@ -221,7 +222,7 @@ describe("api view of each resident's ballot follows the chain", function () {
       { numRuns: 10 },
     );
     // The runs must have reached the cases that matter: ballots that ended without being counted.
-    const counts = stack.api!.veche.ctx.outbox.countsByStatus();
+    const counts = await stack.api!.veche.ctx.outbox.countsByStatus();
     console.log(`      ballots over the runs: ${JSON.stringify(counts)}`);
     expect(counts.failed + counts.superseded).to.be.greaterThan(0);
   });

@@ -1,7 +1,10 @@
 /**
  * A real stack for API tests: an embedded anvil chain in a temporary data folder, the contracts
- * deployed by the production deploy step, and the API started in-process on port 0.
+ * deployed by the production deploy step, and the API started in-process on port 0. The store is a
+ * SQLite file, or with VECHE_TEST_DB=postgres a fresh database on a PostgreSQL server started once per
+ * test run (`npm run test:postgres` runs the API suites so).
  */
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -24,6 +27,37 @@ import {
 } from "../../contracts/protocol";
 import type { Ballot, BallotBox, Deployment, Question } from "../../contracts/protocol";
 import { JsonRpcProvider, NonceManager } from "ethers";
+import { startPostgres } from "../../scripts/lib/postgresServer";
+import type { PostgresServer } from "../../scripts/lib/postgresServer";
+
+export type TestEngine = "sqlite" | "postgres";
+
+/** The engine the suites run on: VECHE_TEST_DB=postgres, or SQLite. */
+export const TEST_ENGINE: TestEngine = process.env.VECHE_TEST_DB === "postgres" ? "postgres" : "sqlite";
+
+let sharedPostgres: Promise<PostgresServer> | null = null;
+
+/** One PostgreSQL server for the whole test run, stopped when the process exits. */
+export function testPostgres(): Promise<PostgresServer> {
+  sharedPostgres ??= startPostgres().then((server) => {
+    process.once("exit", () => server.stop());
+    // A test run stopped from outside must not leave its server running.
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+      process.once(signal, () => {
+        server.stop();
+        process.exit(128 + (signal === "SIGINT" ? 2 : 15));
+      });
+    }
+    return server;
+  });
+  return sharedPostgres;
+}
+
+/** A new, empty database on the test run's PostgreSQL server. */
+export async function freshPostgresDatabase(): Promise<string> {
+  const server = await testPostgres();
+  return server.createDatabase(`veche_${crypto.randomBytes(6).toString("hex")}`);
+}
 
 export interface Stack {
   dataDir: string;
@@ -41,8 +75,12 @@ export interface Stack {
 
 export const STAFF_TOKEN = "staff-token-for-tests-0123456789";
 
-export async function startStack(options: { withApi?: boolean; env?: Record<string, string> } = {}): Promise<Stack> {
+export async function startStack(
+  options: { withApi?: boolean; env?: Record<string, string>; engine?: TestEngine } = {},
+): Promise<Stack> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "veche-api-"));
+  const engine = options.engine ?? TEST_ENGINE;
+  const database = engine === "postgres" ? { VECHE_DATABASE_URL: await freshPostgresDatabase() } : {};
   const chain = await startEmbeddedChain({ dataDir, port: 0 });
   const deploymentsDir = path.join(dataDir, "deployments");
   const deployment = await ensureDeployed({ rpcUrl: chain.rpcUrl, deploymentsDir, keys: chain.keys });
@@ -59,6 +97,7 @@ export async function startStack(options: { withApi?: boolean; env?: Record<stri
     LOG_LEVEL: "silent",
     // Every answer in every test is held to its documented schema.
     API_CHECK_ANSWERS: "1",
+    ...database,
     ...options.env,
   };
   const config = loadConfig(env);
@@ -176,4 +215,20 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** Rows in each of the store's tables but those named, on either engine. */
+export async function tableRowCounts(stack: Stack, except: readonly string[]): Promise<Record<string, number>> {
+  const sql = stack.api!.veche.ctx.sql;
+  const tables = await sql.all<{ name: string }>(
+    sql.engine === "sqlite"
+      ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+      : "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
+  );
+  const rows: Record<string, number> = {};
+  for (const { name } of tables) {
+    if (except.includes(name)) continue;
+    rows[name] = (await sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM "${name}"`))!.n;
+  }
+  return rows;
 }

@@ -220,12 +220,12 @@ describe("api resident path: sign-in, enrolment, voting and points", function ()
 
       const pollId = await createPoll(stack, { districts: [1] });
       await eventually(async () => ((await myPolls(token)).some((p) => p.pollId === pollId) ? true : null));
-      const counts = stack.api!.veche.ctx.outbox.countsByStatus();
+      const counts = await stack.api!.veche.ctx.outbox.countsByStatus();
       const stale = await signedBallot(stack, first.key, { pollId: BigInt(pollId), choices: 1n, revision: 1n });
       const res = await http<ErrorBody>(stack, "POST", "/api/ballots", stale);
       expect(res.status).to.equal(403);
       expect(res.body.error.code).to.equal("VOTER_KEY_REVOKED");
-      expect(stack.api!.veche.ctx.outbox.countsByStatus()).to.deep.equal(counts);
+      expect(await stack.api!.veche.ctx.outbox.countsByStatus()).to.deep.equal(counts);
       expect((await stack.staff.poll(pollId)).ballots).to.equal(0n);
 
       // The old key cannot come back either: keys are never reused.

@@ -24,12 +24,10 @@ describe("api resident register and sign-in", function () {
   const stats = async () =>
     (await http<Stats>(stack, "GET", "/api/admin/residents/stats", undefined, STAFF_TOKEN)).body;
   const row = (residentId: string) =>
-    stack
-      .api!.veche.ctx.db.prepare<
-        [string],
-        { code_hash: string; password_hash: string | null; activated_at: number | null }
-      >("SELECT code_hash, password_hash, activated_at FROM residents WHERE resident_id = ?")
-      .get(residentId);
+    stack.api!.veche.ctx.sql.get<{ code_hash: string; password_hash: string | null; activated_at: number | null }>(
+      "SELECT code_hash, password_hash, activated_at FROM residents WHERE resident_id = ?",
+      [residentId],
+    );
   const activate = (body: unknown) => http<Grant & ErrorBody>(stack, "POST", "/api/auth/activate", body);
   const login = (residentId: string, password: string) =>
     http<Grant & ErrorBody>(stack, "POST", "/api/auth/login", { residentId, password });
@@ -46,7 +44,7 @@ describe("api resident register and sign-in", function () {
       expect(answer.created.map((c) => c.residentId)).to.deep.equal(ids);
       for (const c of answer.created) {
         expect(c.activationCode).to.match(/^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{10,}$/);
-        const stored = row(c.residentId);
+        const stored = await row(c.residentId);
         expect(stored?.code_hash).to.be.a("string").and.not.include(c.activationCode);
       }
       expect(answer.created[0]?.activationCode).to.not.equal(answer.created[1]?.activationCode);
@@ -84,7 +82,7 @@ describe("api resident register and sign-in", function () {
       const paths = (res.body.error.details?.issues as { path: string }[]).map((i) => i.path);
       expect(paths).to.include.members(["body.residents.1.district", "body.residents.2.residentId"]);
       expect(await stats()).to.deep.equal(before);
-      expect(row(good)).to.equal(undefined);
+      expect(await row(good)).to.equal(undefined);
     });
 
     it("rejects a batch naming one resident twice, and one over 5000 rows", async () => {
@@ -193,7 +191,7 @@ describe("api resident register and sign-in", function () {
         res.body.token,
       );
       expect(me.body).to.include({ residentId, district: 4, building: "Lenina 1" });
-      expect(row(residentId)?.password_hash).to.match(/^\$argon2id\$/);
+      expect((await row(residentId))?.password_hash).to.match(/^\$argon2id\$/);
     });
 
     it("refuses a wrong code or an unknown resident alike, changing nothing", async () => {
@@ -206,7 +204,7 @@ describe("api resident register and sign-in", function () {
         expect(res.body.error.code).to.equal("ACTIVATION_INVALID");
       }
       expect(wrong.body.error.message).to.equal(unknown.body.error.message);
-      expect(row(residentId)?.activated_at).to.equal(null);
+      expect((await row(residentId))?.activated_at).to.equal(null);
       expect(await stats()).to.deep.equal(before);
       expect((await activate({ residentId, code, password: PASSWORD })).status).to.equal(200);
     });
@@ -214,11 +212,11 @@ describe("api resident register and sign-in", function () {
     it("refuses a second activation and keeps the first password", async () => {
       const { residentId, code } = await registerResident(stack);
       expect((await activate({ residentId, code, password: PASSWORD })).status).to.equal(200);
-      const hash = row(residentId)?.password_hash;
+      const hash = (await row(residentId))?.password_hash;
       const again = await activate({ residentId, code, password: "another long password" });
       expect(again.status).to.equal(409);
       expect(again.body.error.code).to.equal("ALREADY_ACTIVATED");
-      expect(row(residentId)?.password_hash).to.equal(hash);
+      expect((await row(residentId))?.password_hash).to.equal(hash);
       expect((await login(residentId, PASSWORD)).status).to.equal(200);
       expect((await login(residentId, "another long password")).status).to.equal(401);
     });
@@ -230,7 +228,7 @@ describe("api resident register and sign-in", function () {
         expect(res.status).to.equal(400);
         expect(res.body.error.code).to.equal("PASSWORD_WEAK");
       }
-      expect(row(residentId)?.activated_at).to.equal(null);
+      expect((await row(residentId))?.activated_at).to.equal(null);
       expect((await activate({ residentId, code, password: PASSWORD })).status).to.equal(200);
     });
 
@@ -251,12 +249,14 @@ describe("api resident register and sign-in", function () {
       expect(res.status).to.equal(200);
       const token = res.body.token;
       expect(Buffer.from(token, "base64url")).to.have.length(32);
-      const db = stack.api!.veche.ctx.db;
+      const sql = stack.api!.veche.ctx.sql;
       const hash = crypto.createHash("sha256").update(token).digest("hex");
-      expect(db.prepare("SELECT resident_id FROM sessions WHERE token_hash = ?").get(hash)).to.deep.equal({
+      expect(await sql.get("SELECT resident_id FROM sessions WHERE token_hash = ?", [hash])).to.deep.equal({
         resident_id: residentId,
       });
-      expect(db.prepare("SELECT COUNT(*) AS c FROM sessions WHERE token_hash = ?").get(token)).to.deep.equal({ c: 0 });
+      expect(await sql.get("SELECT COUNT(*) AS c FROM sessions WHERE token_hash = ?", [token])).to.deep.equal({
+        c: 0,
+      });
 
       expect((await http(stack, "GET", "/api/me", undefined, token)).status).to.equal(200);
       const out = await http(stack, "POST", "/api/auth/logout", undefined, token);
@@ -278,7 +278,7 @@ describe("api resident register and sign-in", function () {
 
     it("locks the account after 5 failures and refuses even the right password while locked", async () => {
       const { residentId } = await signedInResident(stack);
-      const sessionsBefore = stack.api!.veche.ctx.db.prepare("SELECT COUNT(*) AS c FROM sessions").get();
+      const sessionsBefore = await stack.api!.veche.ctx.sql.get("SELECT COUNT(*) AS c FROM sessions");
       const codes: string[] = [];
       for (let i = 0; i < 5; i++) codes.push((await login(residentId, `wrong password ${i}`)).body.error.code);
       expect(codes).to.deep.equal(["LOGIN_FAILED", "LOGIN_FAILED", "LOGIN_FAILED", "LOGIN_FAILED", "ACCOUNT_LOCKED"]);
@@ -287,7 +287,7 @@ describe("api resident register and sign-in", function () {
       expect(locked.body.error.code).to.equal("ACCOUNT_LOCKED");
       const retry = locked.body.error.details?.retryAfterSeconds as number;
       expect(retry).to.be.within(stack.config.lockoutSeconds - 5, stack.config.lockoutSeconds);
-      expect(stack.api!.veche.ctx.db.prepare("SELECT COUNT(*) AS c FROM sessions").get()).to.deep.equal(sessionsBefore);
+      expect(await stack.api!.veche.ctx.sql.get("SELECT COUNT(*) AS c FROM sessions")).to.deep.equal(sessionsBefore);
     });
 
     it("does not let parallel guesses go past the limit", async () => {

@@ -1,4 +1,4 @@
-import type { Migration } from "../store/database";
+import type { Migration } from "../store/migrate";
 
 /** Sign-in sessions: only a hash of each token is kept, so a copy of the store opens no account. */
 export const authMigrations: Migration[] = [

@@ -1,5 +1,5 @@
-/** Session storage behind an interface; SQLite here, PostgreSQL could fill the same interface. */
-import type { Db } from "../store/database";
+/** Session storage behind an interface; one SQL class fills it on SQLite and on PostgreSQL. */
+import type { Sql } from "../store/sql";
 
 export interface StoredSession {
   residentId: string;
@@ -14,37 +14,31 @@ export interface SessionStore {
   deleteExpired(now: number): Promise<number>;
 }
 
-export class SqliteSessionStore implements SessionStore {
-  private readonly insert;
-  private readonly byHash;
-  private readonly remove;
+export class SqlSessionStore implements SessionStore {
+  constructor(private readonly sql: Sql) {}
 
-  constructor(private readonly db: Db) {
-    this.insert = db.prepare(
-      "INSERT INTO sessions (token_hash, resident_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-    );
-    this.byHash = db.prepare<[string, number], { resident_id: string; expires_at: number }>(
+  async create(tokenHash: string, residentId: string, now: number, expiresAt: number): Promise<void> {
+    await this.sql.run("INSERT INTO sessions (token_hash, resident_id, created_at, expires_at) VALUES (?, ?, ?, ?)", [
+      tokenHash,
+      residentId,
+      now,
+      expiresAt,
+    ]);
+  }
+
+  async find(tokenHash: string, now: number): Promise<StoredSession | null> {
+    const row = await this.sql.get<{ resident_id: string; expires_at: number }>(
       "SELECT resident_id, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?",
+      [tokenHash, now],
     );
-    this.remove = db.prepare("DELETE FROM sessions WHERE token_hash = ?");
+    return row ? { residentId: row.resident_id, expiresAt: row.expires_at } : null;
   }
 
-  create(tokenHash: string, residentId: string, now: number, expiresAt: number): Promise<void> {
-    this.insert.run(tokenHash, residentId, now, expiresAt);
-    return Promise.resolve();
-  }
-
-  find(tokenHash: string, now: number): Promise<StoredSession | null> {
-    const row = this.byHash.get(tokenHash, now);
-    return Promise.resolve(row ? { residentId: row.resident_id, expiresAt: row.expires_at } : null);
-  }
-
-  delete(tokenHash: string): Promise<void> {
-    this.remove.run(tokenHash);
-    return Promise.resolve();
+  async delete(tokenHash: string): Promise<void> {
+    await this.sql.run("DELETE FROM sessions WHERE token_hash = ?", [tokenHash]);
   }
 
   deleteExpired(now: number): Promise<number> {
-    return Promise.resolve(this.db.prepare("DELETE FROM sessions WHERE expires_at <= ?").run(now).changes);
+    return this.sql.run("DELETE FROM sessions WHERE expires_at <= ?", [now]);
   }
 }

@@ -1,12 +1,12 @@
 /**
- * Sends outbox ballots as transactions, one ballot each, from several relayer accounts whose nonces
- * it manages itself. A transaction is recorded in the outbox before it is broadcast; a checker then
- * re-broadcasts what the node lost, bumps fees of what is stuck, re-queues what was displaced, and
- * ends what the contract refused. The contract's revision rule makes any re-send harmless: a ballot
- * can be counted once at most.
+ * Sends outbox ballots as transactions, one ballot each, from the relayer accounts this instance
+ * leases (relayerAccounts.ts), whose nonces it manages itself. Ballots are claimed from the shared
+ * outbox and recorded as sent before they are broadcast; a checker then re-broadcasts what the node
+ * lost, bumps fees of what is stuck, re-queues what was displaced, and ends what the contract refused
+ * — for its own accounts, including those it took over from an instance that died. The contract's
+ * revision rule makes any re-send harmless: a ballot can be counted once at most.
  */
 import { Transaction } from "ethers";
-import type { Wallet } from "ethers";
 import type { Logger } from "pino";
 import { MAX_BALLOT_GAS, ballotGasLimit, decodeRevert } from "../../../contracts/protocol";
 import type { Question } from "../../../contracts/protocol";
@@ -14,6 +14,9 @@ import type { Chain } from "../chain/chain";
 import type { Metrics } from "../metrics";
 import { encodeCastBallot, signLegacyTx } from "../../../contracts/protocol/node/ballotCodec";
 import { OUT_OF_GAS, failureOf } from "./failures";
+import type { Instance } from "../cluster/instance";
+import { RelayerAccounts } from "./relayerAccounts";
+import type { Account } from "./relayerAccounts";
 import type { OutboxBallot, OutboxStore, SentBallot } from "./store";
 
 /** What the gas of a poll's ballots depends on. */
@@ -47,14 +50,6 @@ export const defaultRelayerOptions: RelayerOptions = {
   maxGasPrice: 1_000_000_000_000n,
 };
 
-interface Account {
-  wallet: Wallet;
-  privateKey: Buffer;
-  address: string;
-  nonce: number;
-  inFlight: number;
-}
-
 /** How deep a ballot's block must be before its signed transaction is no longer kept. */
 const KEEP_TRANSACTIONS_BLOCKS = 64;
 
@@ -65,11 +60,15 @@ const MAX_GAS_FACTOR = 8;
 const CHECK_EVERY_MS = 1_000;
 
 export class Relayer {
-  private accounts: Account[] = [];
+  private readonly leased: RelayerAccounts;
+  /** Each poll's shape, or null for a poll the chain does not know: a poll's shape never changes. */
+  private readonly shapes = new Map<number, PollShape | null>();
   private gasPrice = 0n;
   private next = 0;
   private timer: NodeJS.Timeout | null = null;
   private checkTimer: NodeJS.Timeout | null = null;
+  private leaseTimer: NodeJS.Timeout | null = null;
+  private leasing: Promise<void> | null = null;
   private sending: Promise<void> | null = null;
   private checking: Promise<void> | null = null;
   private stopped = true;
@@ -83,42 +82,71 @@ export class Relayer {
     private readonly pollShape: (pollId: number) => Promise<PollShape | null>,
     private readonly log: Logger,
     private readonly metrics: Metrics,
+    private readonly instance: Instance,
     private readonly options: RelayerOptions = defaultRelayerOptions,
-  ) {}
-
-  get ready(): boolean {
-    return !this.stopped && this.accounts.length > 0;
+  ) {
+    this.leased = new RelayerAccounts(chain.relayers, instance);
   }
 
-  /** Reconciles the outbox with the chain, then starts sending. Call after the indexer caught up. */
+  /** Running; on a shared store an instance that holds no account (others do) is ready too. */
+  get ready(): boolean {
+    return !this.stopped && (this.leased.held.size > 0 || !this.instance.options.exclusive);
+  }
+
+  /** The accounts this instance sends from now. */
+  get accounts(): string[] {
+    return [...this.leased.held.keys()];
+  }
+
+  /** Takes its share of accounts, reconciles their ballots with the chain, then starts sending. Call after the indexer caught up. */
   async start(): Promise<void> {
     if (this.chain.relayers.length === 0) throw new Error("no relayer keys configured");
-    const open = this.outbox.inFlight();
-    this.accounts = await Promise.all(
-      this.chain.relayers.map(async (wallet) => {
-        const address = await wallet.getAddress();
-        const pending = await this.chain.provider.getTransactionCount(address, "pending");
-        const recorded = open.filter((b) => b.relayer === address && b.nonce !== null).map((b) => (b.nonce ?? 0) + 1);
-        const privateKey = Buffer.from(wallet.privateKey.slice(2), "hex");
-        return { wallet, privateKey, address, nonce: Math.max(pending, ...recorded), inFlight: 0 };
-      }),
-    );
-    for (const b of open) {
-      const account = this.accounts.find((a) => a.address === b.relayer);
-      if (account) account.inFlight++;
-    }
     await this.refreshGasPrice();
     this.stopped = false;
+    await this.maintainAccounts();
     await this.check(0);
     this.schedule();
     this.scheduleCheck();
+    this.scheduleLeases();
   }
 
+  /** Stops sending and lets other instances take its accounts at once. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.checkTimer) clearTimeout(this.checkTimer);
-    await Promise.all([this.sending, this.checking]);
+    if (this.leaseTimer) clearTimeout(this.leaseTimer);
+    await Promise.all([this.sending, this.checking, this.leasing]);
+    await Promise.all([...this.leased.held.values()].map((a) => this.leased.release(a))).catch(() => undefined);
+  }
+
+  /**
+   * Renews this instance's leases and adjusts its share. A new account starts at the node's pending
+   * nonce or past the last nonce recorded for it, whichever is higher, so the previous holder's
+   * unmined ballots keep theirs; the checker then re-sends what the node lost of them.
+   */
+  private async maintainAccounts(): Promise<void> {
+    const { adopted, dropped } = await this.leased.maintain();
+    if (dropped.length > 0) {
+      await this.sending;
+      await Promise.all(dropped.map((a) => this.leased.release(a)));
+      this.log.info({ accounts: dropped.map((a) => a.address) }, "gave up relayer accounts");
+    }
+    if (adopted.length === 0) return;
+    try {
+      const open = await this.outbox.inFlight(adopted.map((a) => a.address));
+      for (const account of adopted) {
+        const pending = await this.chain.provider.getTransactionCount(account.address, "pending");
+        const mine = open.filter((b) => b.relayer === account.address && b.nonce !== null);
+        account.nonce = Math.max(pending, ...mine.map((b) => (b.nonce ?? 0) + 1));
+        account.inFlight = mine.length;
+        account.ready = true;
+      }
+    } catch (err) {
+      await Promise.all(adopted.filter((a) => !a.ready).map((a) => this.leased.abandon(a).catch(() => undefined)));
+      throw err;
+    }
+    this.log.info({ accounts: adopted.map((a) => a.address) }, "took relayer accounts");
   }
 
   /** New ballots are waiting. */
@@ -128,7 +156,7 @@ export class Relayer {
 
   /** A ballot's event was indexed: its account has room for another. */
   settled(relayer: string | null): void {
-    const account = this.accounts.find((a) => a.address === relayer);
+    const account = relayer === null ? undefined : this.leased.held.get(relayer);
     if (account && account.inFlight > 0) account.inFlight--;
   }
 
@@ -156,6 +184,21 @@ export class Relayer {
     }, CHECK_EVERY_MS);
   }
 
+  /** Leases are renewed on their own timer, so that a slow check never lets them lapse. */
+  private scheduleLeases(): void {
+    this.leaseTimer = setTimeout(
+      () => {
+        this.leasing = this.maintainAccounts()
+          .catch((err: unknown) => this.log.warn({ err }, "relayer could not renew its leases; will retry"))
+          .finally(() => {
+            this.leasing = null;
+            if (!this.stopped) this.scheduleLeases();
+          });
+      },
+      Math.min(CHECK_EVERY_MS, this.instance.options.leaseTtlMs / 5),
+    );
+  }
+
   /**
    * Twice the latest base fee plus a fixed tip: room for the base fee to rise for several full blocks.
    * Never a multiple of eth_gasPrice, which some nodes derive from recent tips — our own — and which
@@ -172,11 +215,11 @@ export class Relayer {
     this.gasPrice = price < this.options.maxGasPrice ? price : this.options.maxGasPrice;
   }
 
-  private pickAccount(): Account | null {
-    for (let i = 0; i < this.accounts.length; i++) {
-      const account = this.accounts[(this.next + i) % this.accounts.length];
+  private pickAccount(accounts: readonly Account[]): Account | null {
+    for (let i = 0; i < accounts.length; i++) {
+      const account = accounts[(this.next + i) % accounts.length];
       if (account && account.inFlight < this.options.maxInFlight) {
-        this.next = (this.next + i + 1) % this.accounts.length;
+        this.next = (this.next + i + 1) % accounts.length;
         return account;
       }
     }
@@ -186,34 +229,42 @@ export class Relayer {
   private async sendBatch(): Promise<void> {
     for (;;) {
       if (this.stopped) return;
-      const ballots = this.outbox.accepted(this.options.batchSize);
-      if (ballots.length === 0) return;
-      const gas = await this.gasLimits(ballots);
-      const sent: SentBallot[] = [];
-      for (const ballot of ballots) {
-        const account = this.pickAccount();
-        if (!account) break;
-        sent.push(this.sign(account, ballot, account.nonce++, this.gasPrice, gas.get(ballot.id) ?? MAX_BALLOT_GAS));
-        account.inFlight++;
+      const accounts = this.leased.usable();
+      if (accounts.length === 0) return;
+      const before = accounts.map((a) => ({ a, nonce: a.nonce, inFlight: a.inFlight }));
+      const unknownPolls = new Set<number>();
+      let sent: SentBallot[];
+      try {
+        sent = await this.outbox.claim(
+          this.options.batchSize,
+          (ballot) => {
+            const shape = this.shapes.get(ballot.pollId);
+            if (shape === undefined) {
+              unknownPolls.add(ballot.pollId);
+              return null;
+            }
+            const account = this.pickAccount(accounts);
+            if (!account) return null;
+            account.inFlight++;
+            return this.sign(account, ballot, account.nonce++, this.gasPrice, this.gasLimit(ballot, shape));
+          },
+          Date.now(),
+        );
+      } catch (err) {
+        // Nothing was recorded, so nothing was sent: the nonces are free again.
+        for (const { a, nonce, inFlight } of before) Object.assign(a, { nonce, inFlight });
+        throw err;
       }
-      if (sent.length === 0) return;
-      this.outbox.markSent(sent, Date.now());
-      await this.broadcast(sent);
-      if (sent.length < ballots.length) return;
+      for (const pollId of unknownPolls) this.shapes.set(pollId, await this.pollShape(pollId));
+      if (sent.length > 0) await this.broadcast(sent);
+      if (sent.length === 0 && unknownPolls.size === 0) return;
     }
   }
 
-  /** Each ballot's gas: the bound for its poll's shape and choices, times its out-of-gas factor. */
-  private async gasLimits(ballots: readonly OutboxBallot[]): Promise<Map<string, bigint>> {
-    const shapes = new Map<number, PollShape | null>();
-    for (const pollId of new Set(ballots.map((b) => b.pollId))) shapes.set(pollId, await this.pollShape(pollId));
-    const gas = new Map<string, bigint>();
-    for (const b of ballots) {
-      const shape = shapes.get(b.pollId);
-      const bound = shape ? ballotGasLimit(shape.questions, shape.revote, b.choices) : MAX_BALLOT_GAS;
-      gas.set(b.id, bound * BigInt(b.gasFactor));
-    }
-    return gas;
+  /** The ballot's gas: the bound for its poll's shape and choices, times its out-of-gas factor. */
+  private gasLimit(ballot: OutboxBallot, shape: PollShape | null): bigint {
+    const bound = shape ? ballotGasLimit(shape.questions, shape.revote, ballot.choices) : MAX_BALLOT_GAS;
+    return bound * BigInt(ballot.gasFactor);
   }
 
   private sign(account: Account, ballot: OutboxBallot, nonce: number, gasPrice: bigint, gasLimit: bigint): SentBallot {
@@ -271,27 +322,29 @@ export class Relayer {
   private async check(olderThanMs: number): Promise<void> {
     const now = Date.now();
     const provider = this.chain.provider;
+    const accounts = [...this.leased.held.values()].filter((a) => a.ready);
     const [head, ...nonces] = await this.chain.rpc.batch<string>([
       { method: "eth_blockNumber", params: [] },
-      ...this.accounts.map((a) => ({ method: "eth_getTransactionCount", params: [a.address, "latest"] })),
+      ...accounts.map((a) => ({ method: "eth_getTransactionCount", params: [a.address, "latest"] })),
     ]);
     if (head instanceof Error) throw head;
     const minedNonce = new Map<string, number>();
-    this.accounts.forEach((a, i) => {
+    accounts.forEach((a, i) => {
       const n = nonces[i];
       if (n instanceof Error || n === undefined) throw n ?? new Error("no nonce answer");
       minedNonce.set(a.address, Number(n));
     });
     const minedBefore = this.minedBefore;
     this.minedBefore = minedNonce;
-    this.outbox.pruneRawTransactions(Number(head) - KEEP_TRANSACTIONS_BLOCKS);
-    const stale = this.outbox
-      .inFlight()
-      .filter(
-        (b) =>
-          (b.sentAt ?? 0) <= now - olderThanMs ||
-          (b.relayer !== null && b.nonce !== null && b.nonce < (minedBefore.get(b.relayer) ?? 0)),
-      );
+    await this.outbox.pruneRawTransactions(Number(head) - KEEP_TRANSACTIONS_BLOCKS);
+    // The indexer may run in another instance: count each account's unmined ballots afresh.
+    const sentCounts = await this.outbox.sentPerRelayer();
+    for (const a of accounts) a.inFlight = sentCounts.get(a.address) ?? 0;
+    const stale = (await this.outbox.inFlight(accounts.map((a) => a.address))).filter(
+      (b) =>
+        (b.sentAt ?? 0) <= now - olderThanMs ||
+        (b.relayer !== null && b.nonce !== null && b.nonce < (minedBefore.get(b.relayer) ?? 0)),
+    );
     if (stale.length === 0) return;
 
     const requeue: string[] = [];
@@ -319,7 +372,7 @@ export class Relayer {
       }
     }
     if (requeue.length > 0) {
-      this.outbox.requeue(requeue);
+      await this.outbox.requeue(requeue);
       for (const id of requeue) this.settled(stale.find((b) => b.id === id)?.relayer ?? null);
       this.log.info({ count: requeue.length }, "re-queued ballots whose transactions were displaced");
       this.notify();
@@ -327,13 +380,13 @@ export class Relayer {
     if (rebroadcast.length > 0) {
       rebroadcast.sort((x, y) => x.nonce - y.nonce);
       this.log.info({ count: rebroadcast.length }, "re-broadcasting ballots the node does not have");
-      this.outbox.markSent(rebroadcast, Date.now());
+      await this.outbox.markSent(rebroadcast, Date.now());
       await this.broadcast(rebroadcast);
     }
     if (replacements.length > 0) {
       // Recorded only once the node takes them: a refused replacement must not hide the original.
       const taken = await this.broadcast(replacements.sort((x, y) => x.nonce - y.nonce));
-      this.outbox.markSent(taken, Date.now());
+      await this.outbox.markSent(taken, Date.now());
       this.log.info(
         { count: taken.length, refused: replacements.length - taken.length },
         "raised fees of stuck ballots",
@@ -343,11 +396,11 @@ export class Relayer {
 
   /** A replacement for a stuck transaction: same nonce, a fee at least 12.5% higher, within the cap. */
   private bump(ballot: OutboxBallot, sent: SentBallot): SentBallot | null {
-    const account = this.accounts.find((a) => a.address === sent.relayer);
+    const account = this.leased.held.get(sent.relayer);
     const previous = Transaction.from(sent.rawTx).gasPrice ?? this.gasPrice;
     const raised = previous + previous / 8n + 1n;
     const price = raised > this.gasPrice ? raised : this.gasPrice;
-    if (!account || price > this.options.maxGasPrice) return null;
+    if (!account || account.usableUntil <= Date.now() || price > this.options.maxGasPrice) return null;
     return this.sign(account, ballot, sent.nonce, price, Transaction.from(sent.rawTx).gasLimit);
   }
 
@@ -365,14 +418,14 @@ export class Relayer {
       revert = decodeRevert(err)?.name ?? "unknown";
     }
     if (revert === null && ballot.gasFactor < MAX_GAS_FACTOR) {
-      this.outbox.requeueWithMoreGas(ballot.id);
+      await this.outbox.requeueWithMoreGas(ballot.id);
       this.settled(ballot.relayer);
       this.log.warn({ ballot: ballot.id, gasUsed: gasUsed.toString() }, "ballot ran out of gas; sending it with more");
       this.notify();
       return;
     }
     const { status, code } = revert === null ? { status: "failed" as const, code: OUT_OF_GAS } : failureOf(revert);
-    this.outbox.finish(ballot.id, status, code, Date.now());
+    await this.outbox.finish(ballot.id, status, code, Date.now());
     this.settled(ballot.relayer);
     this.metrics.ballotsFailed.inc({ code });
     this.log.warn({ ballot: ballot.id, code, status }, "ballot transaction reverted");

@@ -81,12 +81,12 @@ export function ballotRoutes(service: BallotService, notifier: MinedNotifier, de
       errors: ["BALLOT_NOT_FOUND"],
       handler: async ({ params, query }) => {
         const id = params.ballotId.toLowerCase();
-        const ballot = service.get(id);
+        const ballot = await service.get(id);
         if (ballot.status === "mined" || !query.wait || ballot.status === "failed" || ballot.status === "superseded") {
           return { body: ballotView(ballot, deployment) };
         }
         await notifier.wait(id, query.wait * 1000);
-        return { body: ballotView(service.get(id), deployment) };
+        return { body: ballotView(await service.get(id), deployment) };
       },
     }),
   ];

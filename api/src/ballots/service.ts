@@ -1,6 +1,8 @@
 /**
  * Ballot intake: every check the contract will make, done cheaply before the API promises anything,
- * then a durable write to the outbox. Writes from concurrent requests are committed together.
+ * then a durable write to the outbox. Writes from concurrent requests are committed together. A
+ * revision is reserved in the shared store before the write, so racing submissions of one resident
+ * cannot both pass, whichever instances they reach.
  */
 import { isValidChoices } from "../../../contracts/protocol";
 import type { SignedBallot } from "../../../contracts/protocol";
@@ -10,6 +12,7 @@ import { ChainState } from "../indexer/chainState";
 import type { Metrics } from "../metrics";
 import { BallotDigester, ballotLeafHex, recoverAddress } from "../../../contracts/protocol/node/ballotCodec";
 import type { ActionLimiter } from "../limits/limiter";
+import type { ReservationStore } from "./reservations";
 import type { NewBallot, OutboxBallot, OutboxStore } from "./store";
 
 const MAX_REVISION = 0xffff;
@@ -29,11 +32,6 @@ interface Waiting {
 }
 
 export class BallotService {
-  /**
-   * Revisions on their way into the outbox, per poll and resident, so that two racing submissions
-   * cannot both pass; the outbox holds them once written.
-   */
-  private readonly reserved = new Map<string, number>();
   private queue: Waiting[] = [];
   private readonly digester: BallotDigester;
   private flushing = false;
@@ -42,6 +40,7 @@ export class BallotService {
     private readonly chain: Chain,
     private readonly state: ChainState,
     private readonly outbox: OutboxStore,
+    private readonly reservations: ReservationStore,
     private readonly metrics: Metrics,
     private readonly limiter: ActionLimiter,
     private readonly onAccepted: () => void,
@@ -60,8 +59,8 @@ export class BallotService {
     }
   }
 
-  get(ballotId: string): OutboxBallot {
-    const found = /^0x[0-9a-f]{64}$/.test(ballotId) ? this.outbox.get(ballotId) : null;
+  async get(ballotId: string): Promise<OutboxBallot> {
+    const found = /^0x[0-9a-f]{64}$/.test(ballotId) ? await this.outbox.get(ballotId) : null;
     if (!found) throw notFound("BALLOT_NOT_FOUND", "no ballot with this id was accepted here");
     return found;
   }
@@ -69,7 +68,7 @@ export class BallotService {
   private async check(ballot: SignedBallot, address: string | undefined): Promise<Accepted> {
     const voter = this.signer(ballot);
     const id = ballotLeafHex({ ...ballot, voter });
-    const existing = this.outbox.get(id);
+    const existing = await this.outbox.get(id);
     // A failed ballot sent again is checked afresh: if the contract would count it now, it is retried.
     if (existing && existing.status !== "failed") return { ballotId: id, status: existing.status, duplicate: true };
 
@@ -95,33 +94,25 @@ export class BallotService {
       );
     }
 
-    // From here to the reservation nothing awaits, so two requests for one resident cannot interleave.
-    const key = `${pollId}:${record.resident}`;
-    const last = Math.max(
-      this.reserved.get(key) ?? 0,
-      this.state.lastRevision(pollId, record.resident),
-      this.outbox.pendingRevision(pollId, record.resident),
-    );
     const revision = Number(ballot.revision);
-    if (!poll.revote) {
-      if (last > 0)
-        throw conflict(
-          "BALLOT_ALREADY_CAST",
-          "this resident has already voted in this poll, which does not allow re-voting",
-        );
-      if (revision !== 1) throw badRequest("BALLOT_INVALID_REVISION", "a poll without re-voting takes revision 1 only");
-    } else if (revision <= last) {
-      throw conflict("BALLOT_STALE_REVISION", `a re-vote must have a revision above ${last}`, { lastRevision: last });
+    const refuse = (last: number) => this.refusal(poll.revote, revision, last);
+    const counted = this.state.lastRevision(pollId, record.resident);
+    let last = Math.max(counted, await this.reservations.highest(pollId, record.resident, id, Date.now()));
+    refuse(last);
+    const reservation = await this.reservations.reserve(pollId, record.resident, revision, id, Date.now());
+    if (!reservation.ok) {
+      // Another ballot of this resident got there first.
+      last = Math.max(last, reservation.revision);
+      refuse(Math.max(last, revision));
     }
-    this.reserved.set(key, revision);
 
     try {
       // Each re-vote is a transaction the city pays for: limited per resident and per address.
       if (last > 0) await this.limiter.take("revote", record.resident, address);
       if (existing) {
         // Another request retried it first: answer as for any repeat.
-        if (!this.outbox.retryFailed(id, Date.now())) {
-          return { ballotId: id, status: this.outbox.get(id)?.status ?? "accepted", duplicate: true };
+        if (!(await this.outbox.retryFailed(id, Date.now()))) {
+          return { ballotId: id, status: (await this.outbox.get(id))?.status ?? "accepted", duplicate: true };
         }
       } else {
         await this.store({
@@ -134,13 +125,29 @@ export class BallotService {
           signature: ballot.signature,
         });
       }
-    } finally {
-      // Once in the outbox the ballot holds its revision there, and gives it up if it fails on-chain.
-      if (this.reserved.get(key) === revision) this.reserved.delete(key);
+    } catch (err) {
+      // Not in the outbox: the revision is free again. Once there, the ballot holds it, and gives it up
+      // if it fails on-chain.
+      await this.reservations.release(pollId, record.resident, id).catch(() => undefined);
+      throw err;
     }
     this.metrics.ballotsAccepted.inc();
     this.onAccepted();
     return { ballotId: id, status: "accepted", duplicate: false };
+  }
+
+  /** Throws the error the contract would revert with if `revision` follows `last`. */
+  private refusal(revote: boolean, revision: number, last: number): void {
+    if (!revote) {
+      if (last > 0)
+        throw conflict(
+          "BALLOT_ALREADY_CAST",
+          "this resident has already voted in this poll, which does not allow re-voting",
+        );
+      if (revision !== 1) throw badRequest("BALLOT_INVALID_REVISION", "a poll without re-voting takes revision 1 only");
+    } else if (revision <= last) {
+      throw conflict("BALLOT_STALE_REVISION", `a re-vote must have a revision above ${last}`, { lastRevision: last });
+    }
   }
 
   /** The key that signed the ballot; refuses signatures the contract would refuse. */
@@ -171,23 +178,26 @@ export class BallotService {
       this.queue.push({ ballot, resolve, reject });
       if (!this.flushing) {
         this.flushing = true;
-        setImmediate(() => this.flush());
+        setImmediate(() => void this.flush());
       }
     });
   }
 
-  private flush(): void {
-    const batch = this.queue;
-    this.queue = [];
-    this.flushing = false;
-    try {
-      this.outbox.addAll(
-        batch.map((w) => w.ballot),
-        Date.now(),
-      );
-      for (const w of batch) w.resolve();
-    } catch (err) {
-      for (const w of batch) w.reject(err);
+  /** One durable write at a time; what arrives meanwhile goes into the next. */
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      try {
+        await this.outbox.addAll(
+          batch.map((w) => w.ballot),
+          Date.now(),
+        );
+        for (const w of batch) w.resolve();
+      } catch (err) {
+        for (const w of batch) w.reject(err);
+      }
     }
+    this.flushing = false;
   }
 }

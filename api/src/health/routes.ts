@@ -2,7 +2,7 @@ import { chainConfig, health, readiness } from "../../wire/health";
 import { route } from "../http/route";
 import type { RouteSpec } from "../http/route";
 import type { AppContext } from "../context";
-import { isWritable } from "../store/database";
+import { isWritable } from "../store/open";
 
 /** Liveness, readiness and what a browser needs to read the chain itself. */
 export function healthRoutes(ctx: AppContext): RouteSpec[] {
@@ -11,10 +11,10 @@ export function healthRoutes(ctx: AppContext): RouteSpec[] {
       method: "get",
       path: "/healthz",
       tag: "operations",
-      summary: "The process is up",
+      summary: "The process is up, and which of the instances sharing the store it is",
       access: "public",
       response: health,
-      handler: () => ({ body: { status: "ok" as const } }),
+      handler: () => ({ body: { status: "ok" as const, instance: ctx.instance.id } }),
     }),
     route({
       method: "get",
@@ -25,17 +25,19 @@ export function healthRoutes(ctx: AppContext): RouteSpec[] {
       response: readiness,
       handler: async () => {
         const checks: Record<string, boolean> = {
-          store: isWritable(ctx.db),
+          store: false,
           chain: false,
           indexer: false,
           relayer: ctx.relayer.ready,
         };
-        try {
-          const head = Number(await ctx.chain.provider.send("eth_blockNumber", []));
+        const [store, head] = await Promise.all([
+          isWritable(ctx.sql),
+          ctx.chain.rpc.call<string>("eth_blockNumber", []).then(Number, () => null),
+        ]);
+        checks.store = store;
+        if (head !== null) {
           checks.chain = true;
           checks.indexer = head - ctx.follower.height <= 30;
-        } catch {
-          checks.chain = false;
         }
         const ready = Object.values(checks).every(Boolean);
         return {
@@ -51,7 +53,7 @@ export function healthRoutes(ctx: AppContext): RouteSpec[] {
       summary: "Prometheus metrics",
       access: "public",
       handler: async ({ res }) => {
-        const depth = ctx.outbox.countsByStatus();
+        const depth = await ctx.outbox.countsByStatus();
         ctx.metrics.outboxDepth.set({ status: "accepted" }, depth.accepted);
         ctx.metrics.outboxDepth.set({ status: "sent" }, depth.sent);
         ctx.metrics.indexedBlock.set(ctx.follower.height);

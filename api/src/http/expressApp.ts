@@ -10,16 +10,23 @@ import pinoHttp from "pino-http";
 import type { Logger } from "pino";
 import { signInRateLimit } from "../auth/rateLimit";
 import type { Config } from "../config";
+import type { CounterStore } from "../limits/store";
 import { errorHandler, notFoundHandler } from "./errorHandler";
 import { mountRoutes } from "./route";
 import type { Authenticators, RouteSpec } from "./route";
 
-export function expressApp(config: Config, log: Logger, specs: readonly RouteSpec[], auth: Authenticators) {
+export function expressApp(
+  config: Config,
+  log: Logger,
+  specs: readonly RouteSpec[],
+  auth: Authenticators,
+  counters: CounterStore,
+) {
   const app = express();
   app.disable("x-powered-by");
   // ETags hash every JSON answer; nothing here is cached by clients, so they only cost time.
   app.set("etag", false);
-  app.set("trust proxy", "loopback");
+  app.set("trust proxy", config.trustProxy);
   app.use(requestLog(log));
   // The web client reads the chain's JSON-RPC itself (recounts, receipt checks): allow that origin.
   app.use(
@@ -33,7 +40,7 @@ export function expressApp(config: Config, log: Logger, specs: readonly RouteSpe
       },
     }),
   );
-  app.use("/api/auth", signInRateLimit(config.authRateLimitPerMinute));
+  app.use("/api/auth", signInRateLimit(counters, config.authRateLimitPerMinute));
   // A register import of 5000 rows needs more than 32 kB; only staff get the larger limit.
   const importJson = express.json({ limit: "4mb", strict: true });
   app.use("/api/admin/residents", (req, res, next) => {

@@ -1,7 +1,7 @@
 /**
  * What the API must know about the chain to check a ballot cheaply before accepting it: voter keys,
  * polls, and each resident's last counted revision. Loaded from the index at start, kept current by
- * the follower, and filled from the contract directly for a key or poll the index has not reached yet.
+ * the follower (whichever instance writes the index), and filled from the contract directly for a key or poll the index has not reached yet.
  */
 import { pollStateAt, pollStateName } from "../../../contracts/protocol";
 import type { PollStateName } from "../../../contracts/protocol";
@@ -17,17 +17,21 @@ export class ChainState implements FollowerListener {
   constructor(
     private readonly store: IndexerStore,
     private readonly chain: Chain,
-  ) {
-    this.reload();
+  ) {}
+
+  async reload(): Promise<void> {
+    const [voters, polls, revisions] = await Promise.all([
+      this.store.voters(),
+      this.store.polls(),
+      this.store.lastRevisions(),
+    ]);
+    this.voters = new Map(voters.map((v) => [v.key.toLowerCase(), v]));
+    this.polls = new Map(polls.map((p) => [p.pollId, p]));
+    this.revisions = new Map(revisions.map((r) => [revisionKey(r.pollId, r.resident), r.revision]));
   }
 
-  reload(): void {
-    this.voters = new Map(this.store.voters().map((v) => [v.key.toLowerCase(), v]));
-    this.polls = new Map(this.store.polls().map((p) => [p.pollId, p]));
-    this.revisions = new Map(this.store.lastRevisions().map((r) => [revisionKey(r.pollId, r.resident), r.revision]));
-  }
-
-  afterCommit(batch: IndexedBatch): void {
+  async afterCommit(batch: IndexedBatch): Promise<void> {
+    let pollsChanged = false;
     for (const e of batch.events) {
       if (e.kind === "ballot") {
         const key = revisionKey(e.pollId, e.resident);
@@ -43,10 +47,11 @@ export class ChainState implements FollowerListener {
       } else if (e.kind === "voterRevoked") {
         const known = this.voters.get(e.key.toLowerCase());
         if (known) known.active = false;
-      } else {
-        if ("pollId" in e || e.kind === "pollCreated") this.reloadPolls();
+      } else if ("pollId" in e || e.kind === "pollCreated") {
+        pollsChanged = true;
       }
     }
+    if (pollsChanged) await this.reloadPolls();
   }
 
   /** An enrolment the API itself just saw mined; the indexer will confirm it. */
@@ -65,8 +70,8 @@ export class ChainState implements FollowerListener {
     });
   }
 
-  afterRollback(): void {
-    this.reload();
+  afterRollback(): Promise<void> {
+    return this.reload();
   }
 
   /** The key's registry record, asking the contract when the index has not seen it yet. */
@@ -88,7 +93,7 @@ export class ChainState implements FollowerListener {
   async poll(pollId: number): Promise<PollRow | null> {
     const known = this.polls.get(pollId);
     if (known) return known;
-    this.reloadPolls();
+    await this.reloadPolls();
     return this.polls.get(pollId) ?? (await this.pollFromContract(pollId));
   }
 
@@ -106,8 +111,8 @@ export class ChainState implements FollowerListener {
     return pollStateAt(schedule, nowSeconds);
   }
 
-  private reloadPolls(): void {
-    this.polls = new Map(this.store.polls().map((p) => [p.pollId, p]));
+  private async reloadPolls(): Promise<void> {
+    this.polls = new Map((await this.store.polls()).map((p) => [p.pollId, p]));
   }
 
   private async pollFromContract(pollId: number): Promise<PollRow | null> {

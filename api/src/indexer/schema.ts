@@ -1,4 +1,4 @@
-import type { Migration } from "../store/database";
+import type { Migration } from "../store/migrate";
 
 /** Tables the chain follower fills from contract events; the cursor moves in the same transaction. */
 export const indexerMigrations: Migration[] = [
@@ -25,7 +25,7 @@ export const indexerMigrations: Migration[] = [
         content_hash TEXT NOT NULL,
         uri TEXT NOT NULL,
         start INTEGER NOT NULL,
-        end INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
         questions TEXT NOT NULL,
         districts TEXT NOT NULL,
         revote INTEGER NOT NULL,
@@ -81,6 +81,18 @@ export const indexerMigrations: Migration[] = [
         PRIMARY KEY (tx_hash, log_index)
       );
       CREATE INDEX redemptions_resident ON redemptions (resident);
+    `,
+  },
+  {
+    // For instances that read the index another one writes: an epoch that grows at each rollback (reload
+    // everything), and the block of each poll's last change (reload only the polls that changed).
+    id: "indexer-4-readers",
+    sql: `
+      ALTER TABLE indexer_cursor ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE polls ADD COLUMN changed_block INTEGER NOT NULL DEFAULT 0;
+      UPDATE polls SET changed_block = block;
+      CREATE INDEX voters_block ON voters (block);
+      CREATE INDEX polls_changed ON polls (changed_block);
     `,
   },
 ];

@@ -1,4 +1,4 @@
-import type { Migration } from "../store/database";
+import type { Migration } from "../store/migrate";
 
 /** Every voter key the API has enrolled, and when it was replaced: the resident's key history. */
 export const keyMigrations: Migration[] = [

@@ -9,7 +9,8 @@ import { ENROLMENT_MAX_AGE_MS, ballotBoxInterface, enrolmentSigner } from "../..
 import type { Chain } from "../chain/chain";
 import { AppError, badRequest, conflict } from "../errors";
 import type { ResidentService } from "../residents/service";
-import { ContractRevert, KeyedQueue, readChain, sendAndWait } from "./transactions";
+import type { Instance } from "../cluster/instance";
+import { ContractRevert, KeyedQueue, MINE_TIMEOUT_MS, readChain, sendAndWait } from "./transactions";
 import type { SerialSender } from "./transactions";
 import type { VoterKeyRecord, VoterKeyStore } from "./store";
 import type { ActionLimiter } from "../limits/limiter";
@@ -46,6 +47,8 @@ export class VoterKeyService {
     readonly store: VoterKeyStore,
     private readonly registrar: SerialSender | null,
     private readonly limiter: ActionLimiter,
+    /** Other instances enrol too: one enrolment per resident at a time among them all. */
+    private readonly instance: Instance,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
     /** Told of each enrolment as soon as it is mined, before the indexer sees it. */
@@ -58,11 +61,16 @@ export class VoterKeyService {
   ) {}
 
   /**
-   * One enrolment per resident at a time, so the history is written in the chain's order. `address` is
-   * the sender's network address, for the enrolment limit.
+   * One enrolment per resident at a time, in this instance and among all of them (a lease outlasting the
+   * wait for the transaction), so the history is written in the chain's order. `address` is the
+   * sender's network address, for the enrolment limit.
    */
   enrol(residentId: string, proof: EnrolmentProof, address?: string): Promise<EnrolmentResult> {
-    return this.perResident.run(residentId, () => this.enrolNow(residentId, proof, address));
+    return this.perResident.run(residentId, () =>
+      this.instance.holding(`enrol:${residentId}`, MINE_TIMEOUT_MS + 30_000, () =>
+        this.enrolNow(residentId, proof, address),
+      ),
+    );
   }
 
   async current(residentId: string): Promise<VoterKeyView | null> {

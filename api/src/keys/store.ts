@@ -1,5 +1,5 @@
-/** Voter key history behind an interface; SQLite here, PostgreSQL could fill the same interface. */
-import type { Db } from "../store/database";
+/** Voter key history behind an interface; one SQL class fills it on SQLite and on PostgreSQL. */
+import type { Sql } from "../store/sql";
 
 export interface VoterKeyRecord {
   /** Checksummed address. */
@@ -46,51 +46,46 @@ function toRecord(r: Row): VoterKeyRecord {
   };
 }
 
-export class SqliteVoterKeyStore implements VoterKeyStore {
-  constructor(private readonly db: Db) {}
+export class SqlVoterKeyStore implements VoterKeyStore {
+  constructor(private readonly sql: Sql) {}
 
-  byAddress(address: string): Promise<VoterKeyRecord | null> {
-    const row = this.db.prepare<[string], Row>("SELECT * FROM voter_keys WHERE address = ?").get(address);
-    return Promise.resolve(row ? toRecord(row) : null);
+  async byAddress(address: string): Promise<VoterKeyRecord | null> {
+    const row = await this.sql.get<Row>("SELECT * FROM voter_keys WHERE address = ?", [address]);
+    return row ? toRecord(row) : null;
   }
 
-  latest(residentId: string): Promise<VoterKeyRecord | null> {
-    const row = this.db
-      .prepare<[string], Row>(
-        "SELECT * FROM voter_keys WHERE resident_id = ? ORDER BY status = 'active' DESC, enrolled_at DESC LIMIT 1",
-      )
-      .get(residentId);
-    return Promise.resolve(row ? toRecord(row) : null);
+  async latest(residentId: string): Promise<VoterKeyRecord | null> {
+    const row = await this.sql.get<Row>(
+      `SELECT * FROM voter_keys WHERE resident_id = ?
+       ORDER BY CASE WHEN status = 'active' THEN 1 ELSE 0 END DESC, enrolled_at DESC LIMIT 1`,
+      [residentId],
+    );
+    return row ? toRecord(row) : null;
   }
 
   recordEnrolment(key: NewVoterKey): Promise<string[]> {
-    const revoked = this.db.transaction(() => {
-      const others = this.db
-        .prepare<[string, string], { address: string }>(
-          "SELECT address FROM voter_keys WHERE resident_id = ? AND status = 'active' AND address != ?",
-        )
-        .all(key.residentId, key.address)
-        .map((r) => r.address);
-      this.db
-        .prepare(
-          "UPDATE voter_keys SET status = 'revoked', revoked_at = ? WHERE resident_id = ? AND status = 'active' AND address != ?",
-        )
-        .run(key.enrolledAt, key.residentId, key.address);
-      this.db
-        .prepare(
-          `INSERT INTO voter_keys (address, resident_id, resident, status, tx_hash, enrolled_at) VALUES (?, ?, ?, 'active', ?, ?)
-           ON CONFLICT (address) DO NOTHING`,
-        )
-        .run(key.address, key.residentId, key.resident, key.txHash, key.enrolledAt);
-      return others;
-    })();
-    return Promise.resolve(revoked);
+    return this.sql.transaction(async (tx) => {
+      const others = await tx.all<{ address: string }>(
+        "SELECT address FROM voter_keys WHERE resident_id = ? AND status = 'active' AND address != ?",
+        [key.residentId, key.address],
+      );
+      await tx.run(
+        "UPDATE voter_keys SET status = 'revoked', revoked_at = ? WHERE resident_id = ? AND status = 'active' AND address != ?",
+        [key.enrolledAt, key.residentId, key.address],
+      );
+      await tx.run(
+        `INSERT INTO voter_keys (address, resident_id, resident, status, tx_hash, enrolled_at) VALUES (?, ?, ?, 'active', ?, ?)
+         ON CONFLICT (address) DO NOTHING`,
+        [key.address, key.residentId, key.resident, key.txHash, key.enrolledAt],
+      );
+      return others.map((r) => r.address);
+    });
   }
 
-  residentsWithActiveKey(): Promise<number> {
-    const row = this.db
-      .prepare<[], { c: number }>("SELECT COUNT(DISTINCT resident_id) AS c FROM voter_keys WHERE status = 'active'")
-      .get();
-    return Promise.resolve(row?.c ?? 0);
+  async residentsWithActiveKey(): Promise<number> {
+    const row = await this.sql.get<{ c: number }>(
+      "SELECT COUNT(DISTINCT resident_id) AS c FROM voter_keys WHERE status = 'active'",
+    );
+    return row?.c ?? 0;
   }
 }

@@ -1,4 +1,4 @@
-import type { Migration } from "../store/database";
+import type { Migration } from "../store/migrate";
 
 /** Fixed-window counters of costly actions, kept in the store so that every API instance shares them. */
 export const limitMigrations: Migration[] = [

@@ -49,9 +49,9 @@ export class PointsHistory {
   }
 
   /** The resident's redemptions, newest first (everyone's when `resident` is null), as indexed. */
-  redemptions(resident: number | null): Redemption[] {
+  async redemptions(resident: number | null): Promise<Redemption[]> {
     const pepper = this.pepper();
-    return this.store.redemptions(resident).map((r) => ({
+    return (await this.store.redemptions(resident)).map((r) => ({
       rewardId: r.rewardId,
       resident: r.resident,
       cost: r.cost,
@@ -63,9 +63,9 @@ export class PointsHistory {
   }
 
   /** The redemption a voucher code belongs to, for staff handing out the reward. */
-  voucher(code: string): Redemption {
+  async voucher(code: string): Promise<Redemption> {
     const wanted = normalizeVoucher(code);
-    const found = this.redemptions(null).find((r) => r.voucher === wanted);
+    const found = (await this.redemptions(null)).find((r) => r.voucher === wanted);
     if (!found) throw notFound("VOUCHER_NOT_FOUND", "no redemption has this voucher code");
     return found;
   }

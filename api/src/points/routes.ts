@@ -28,7 +28,7 @@ export function pointsRoutes(points: PointsService, history: PointsHistory): Rou
         if (!session) throw unauthorized("AUTH_REQUIRED", "sign in first");
         const { resident } = await points.balance(session.residentId);
         if (resident === null) return { body: { earned: [], redemptions: [] } };
-        return { body: { earned: history.earned(resident), redemptions: history.redemptions(resident) } };
+        return { body: { earned: history.earned(resident), redemptions: await history.redemptions(resident) } };
       },
     }),
     route({
@@ -40,7 +40,7 @@ export function pointsRoutes(points: PointsService, history: PointsHistory): Rou
       params: voucherParams,
       response: redemption,
       errors: ["VOUCHER_NOT_FOUND", "STAFF_TOKEN_INVALID"],
-      handler: ({ params }) => ({ body: history.voucher(params.code) }),
+      handler: async ({ params }) => ({ body: await history.voucher(params.code) }),
     }),
     route({
       method: "get",

@@ -15,7 +15,7 @@ export interface Eligible {
 
 export interface DistrictCounts {
   registered(): Promise<Map<number, number>>;
-  enrolled(): Map<number, number>;
+  enrolled(): Promise<Map<number, number>>;
 }
 
 const CACHE_MS = 10_000;
@@ -51,7 +51,8 @@ export class EligibilityCounter implements FollowerListener {
     const age = this.cached ? this.now() - this.cached.at : Infinity;
     if (this.cached && (age < MIN_RECOUNT_MS || (!this.stale && age < CACHE_MS))) return this.cached;
     this.stale = false;
-    this.cached = { at: this.now(), registered: await this.counts.registered(), enrolled: this.counts.enrolled() };
+    const [registered, enrolled] = await Promise.all([this.counts.registered(), this.counts.enrolled()]);
+    this.cached = { at: this.now(), registered, enrolled };
     return this.cached;
   }
 }

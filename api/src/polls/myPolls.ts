@@ -46,7 +46,14 @@ export function myPollRoutes(deps: MyPollsDeps): RouteSpec[] {
         const mine =
           number === null
             ? new Map<number, never>()
-            : deps.outbox.myBallots(
+            : await deps.outbox.myBallots(
+                polls.map((p) => p.pollId),
+                number,
+              );
+        const pending =
+          number === null
+            ? new Map<number, number>()
+            : await deps.outbox.pendingRevisions(
                 polls.map((p) => p.pollId),
                 number,
               );
@@ -55,12 +62,11 @@ export function myPollRoutes(deps: MyPollsDeps): RouteSpec[] {
             polls: polls.map((p) => {
               const b = mine.get(p.pollId);
               const counted = number === null ? 0 : deps.state.lastRevision(p.pollId, number);
-              const pending = number === null ? 0 : deps.outbox.pendingRevision(p.pollId, number);
               return {
                 ...p,
                 myBallot: b ? { ballotId: b.id, revision: b.revision, status: b.status, errorCode: b.errorCode } : null,
                 countedRevision: counted,
-                nextRevision: nextRevision(p.revote, counted, pending),
+                nextRevision: nextRevision(p.revote, counted, pending.get(p.pollId) ?? 0),
               };
             }),
           },

@@ -1,4 +1,4 @@
-import type { Migration } from "../store/database";
+import type { Migration } from "../store/migrate";
 
 /**
  * The resident register: who may vote, where, and how they sign in. Activation codes and passwords

@@ -1,8 +1,8 @@
 /**
- * The register's store. The interface is what the service needs; the SQLite class fills it for the
- * embedded default, and a PostgreSQL class could fill it for instances that share one database.
+ * The register's store. The interface is what the service needs; one SQL class fills it on SQLite (the
+ * embedded default) and on PostgreSQL (instances that share one database).
  */
-import type { Db } from "../store/database";
+import type { Sql, SqlRunner } from "../store/sql";
 
 export interface ResidentRecord {
   residentId: string;
@@ -88,143 +88,147 @@ function toRecord(r: Row): ResidentRecord {
   };
 }
 
-export class SqliteResidentStore implements ResidentStore {
-  private readonly byId;
-  private readonly insert;
-  private readonly attempt;
-  private readonly setAttempts;
-  private readonly forgetOld;
+/** One implementation for both engines: every statement is in the SQL they share. */
+export class SqlResidentStore implements ResidentStore {
+  constructor(private readonly sql: Sql) {}
 
-  constructor(private readonly db: Db) {
-    this.byId = db.prepare<[string], Row>("SELECT * FROM residents WHERE resident_id = ?");
-    this.insert = db.prepare(
-      `INSERT OR IGNORE INTO residents (resident_id, district, building, code_hash, created_at) VALUES (?, ?, ?, ?, ?)`,
-    );
-    this.attempt = db.prepare<[string], AttemptRow>(
-      "SELECT attempts, locked_until, updated_at FROM login_attempts WHERE subject = ?",
-    );
-    this.setAttempts = db.prepare(
-      `INSERT INTO login_attempts (subject, attempts, locked_until, updated_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (subject) DO UPDATE SET attempts = excluded.attempts, locked_until = excluded.locked_until,
-         updated_at = excluded.updated_at`,
-    );
-    this.forgetOld = db.prepare(
-      `DELETE FROM login_attempts WHERE subject IN
-         (SELECT subject FROM login_attempts WHERE updated_at < ? AND (locked_until IS NULL OR locked_until < ?) LIMIT 100)`,
-    );
-  }
-
-  get(residentId: string): Promise<ResidentRecord | null> {
-    const row = this.byId.get(residentId);
-    return Promise.resolve(row ? toRecord(row) : null);
+  async get(residentId: string): Promise<ResidentRecord | null> {
+    const row = await this.sql.get<Row>("SELECT * FROM residents WHERE resident_id = ?", [residentId]);
+    return row ? toRecord(row) : null;
   }
 
   insertNew(rows: readonly NewResident[], now: number): Promise<{ created: string[]; existing: string[] }> {
-    const created: string[] = [];
-    const existing: string[] = [];
-    this.db.transaction(() => {
+    return this.sql.transaction(async (tx) => {
+      const created: string[] = [];
+      const existing: string[] = [];
       for (const r of rows) {
-        const changed = this.insert.run(r.residentId, r.district, r.building, r.codeHash, now).changes;
+        const changed = await tx.run(
+          `INSERT INTO residents (resident_id, district, building, code_hash, created_at) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (resident_id) DO NOTHING`,
+          [r.residentId, r.district, r.building, r.codeHash, now],
+        );
         (changed > 0 ? created : existing).push(r.residentId);
       }
-    })();
-    return Promise.resolve({ created, existing });
+      return { created, existing };
+    });
   }
 
-  replaceCode(residentId: string, codeHash: string): Promise<boolean> {
-    const changed = this.db
-      .prepare("UPDATE residents SET code_hash = ? WHERE resident_id = ? AND activated_at IS NULL")
-      .run(codeHash, residentId).changes;
-    return Promise.resolve(changed > 0);
+  async replaceCode(residentId: string, codeHash: string): Promise<boolean> {
+    const changed = await this.sql.run(
+      "UPDATE residents SET code_hash = ? WHERE resident_id = ? AND activated_at IS NULL",
+      [codeHash, residentId],
+    );
+    return changed > 0;
   }
 
-  activate(residentId: string, passwordHash: string, now: number): Promise<boolean> {
-    const changed = this.db
-      .prepare(
-        `UPDATE residents SET password_hash = ?, activated_at = ? WHERE resident_id = ? AND activated_at IS NULL`,
-      )
-      .run(passwordHash, now, residentId).changes;
-    return Promise.resolve(changed > 0);
+  async activate(residentId: string, passwordHash: string, now: number): Promise<boolean> {
+    const changed = await this.sql.run(
+      "UPDATE residents SET password_hash = ?, activated_at = ? WHERE resident_id = ? AND activated_at IS NULL",
+      [passwordHash, now, residentId],
+    );
+    return changed > 0;
   }
 
   claimLoginAttempt(subject: string, now: number, policy: LockPolicy): Promise<AttemptClaim> {
-    const claim = this.db
-      .transaction((): AttemptClaim => {
-        // Failures older than the lockout are forgotten, so unknown ids typed once do not pile up.
-        this.forgetOld.run(now - policy.lockoutMs, now);
-        const row = this.attempt.get(subject);
-        if (row && row.locked_until !== null && row.locked_until > now) {
-          return { ok: false, lockedUntil: row.locked_until };
-        }
-        // An expired lock or an old failure starts a fresh count.
-        const fresh = !row || row.locked_until !== null || row.updated_at < now - policy.lockoutMs;
-        const attempts = fresh ? 0 : row.attempts;
-        if (attempts >= policy.maxAttempts) {
-          // As many attempts as allowed are still being checked: lock rather than try one more.
-          const lockedUntil = now + policy.lockoutMs;
-          this.setAttempts.run(subject, 0, lockedUntil, now);
-          return { ok: false, lockedUntil };
-        }
-        this.setAttempts.run(subject, attempts + 1, null, now);
-        return { ok: true };
-      })
-      .immediate();
-    return Promise.resolve(claim);
+    return this.sql.transaction(async (tx): Promise<AttemptClaim> => {
+      // Failures older than the lockout are forgotten, so unknown ids typed once do not pile up.
+      await tx.run(
+        `DELETE FROM login_attempts WHERE subject IN
+           (SELECT subject FROM login_attempts WHERE updated_at < ? AND (locked_until IS NULL OR locked_until < ?) LIMIT 100)`,
+        [now - policy.lockoutMs, now],
+      );
+      const row = await this.lockedAttempt(tx, subject, now);
+      if (row.locked_until !== null && row.locked_until > now) {
+        return { ok: false, lockedUntil: row.locked_until };
+      }
+      // An expired lock or an old failure starts a fresh count.
+      const fresh = row.locked_until !== null || row.updated_at < now - policy.lockoutMs;
+      const attempts = fresh ? 0 : row.attempts;
+      if (attempts >= policy.maxAttempts) {
+        // As many attempts as allowed are still being checked: lock rather than try one more.
+        const lockedUntil = now + policy.lockoutMs;
+        await setAttempts(tx, subject, 0, lockedUntil, now);
+        return { ok: false, lockedUntil };
+      }
+      await setAttempts(tx, subject, attempts + 1, null, now);
+      return { ok: true };
+    });
   }
 
-  loginSucceeded(subject: string): Promise<void> {
-    this.db.prepare("DELETE FROM login_attempts WHERE subject = ?").run(subject);
-    return Promise.resolve();
+  async loginSucceeded(subject: string): Promise<void> {
+    await this.sql.run("DELETE FROM login_attempts WHERE subject = ?", [subject]);
   }
 
   loginFailed(subject: string, now: number, policy: LockPolicy): Promise<number | null> {
-    const locked = this.db
-      .transaction((): number | null => {
-        const row = this.attempt.get(subject);
-        if (!row) return null;
-        if (row.locked_until !== null && row.locked_until > now) return row.locked_until;
-        if (row.attempts < policy.maxAttempts) return null;
-        const lockedUntil = now + policy.lockoutMs;
-        this.setAttempts.run(subject, 0, lockedUntil, now);
-        return lockedUntil;
-      })
-      .immediate();
-    return Promise.resolve(locked);
+    return this.sql.transaction(async (tx): Promise<number | null> => {
+      const row = await tx.get<AttemptRow>(
+        `SELECT attempts, locked_until, updated_at FROM login_attempts WHERE subject = ?${this.sql.dialect.forUpdate}`,
+        [subject],
+      );
+      if (!row) return null;
+      if (row.locked_until !== null && row.locked_until > now) return row.locked_until;
+      if (row.attempts < policy.maxAttempts) return null;
+      const lockedUntil = now + policy.lockoutMs;
+      await setAttempts(tx, subject, 0, lockedUntil, now);
+      return lockedUntil;
+    });
   }
 
-  countsByDistrict(): Promise<Map<number, number>> {
-    const rows = this.db
-      .prepare<[], { district: number; c: number }>("SELECT district, COUNT(*) AS c FROM residents GROUP BY district")
-      .all();
-    return Promise.resolve(new Map(rows.map((r) => [r.district, r.c])));
+  async countsByDistrict(): Promise<Map<number, number>> {
+    const rows = await this.sql.all<{ district: number; c: number }>(
+      "SELECT district, COUNT(*) AS c FROM residents GROUP BY district",
+    );
+    return new Map(rows.map((r) => [r.district, r.c]));
   }
 
-  setResetCode(residentId: string, resetHash: string, expiresAt: number): Promise<boolean> {
-    const changed = this.db
-      .prepare(
-        `UPDATE residents SET reset_hash = ?, reset_expires_at = ?
-         WHERE resident_id = ? AND activated_at IS NOT NULL`,
-      )
-      .run(resetHash, expiresAt, residentId).changes;
-    return Promise.resolve(changed > 0);
+  async setResetCode(residentId: string, resetHash: string, expiresAt: number): Promise<boolean> {
+    const changed = await this.sql.run(
+      `UPDATE residents SET reset_hash = ?, reset_expires_at = ?
+       WHERE resident_id = ? AND activated_at IS NOT NULL`,
+      [resetHash, expiresAt, residentId],
+    );
+    return changed > 0;
   }
 
-  resetPassword(residentId: string, resetHash: string, passwordHash: string, now: number): Promise<boolean> {
-    const changed = this.db
-      .prepare(
-        `UPDATE residents SET password_hash = ?, reset_hash = NULL, reset_expires_at = NULL
-         WHERE resident_id = ? AND reset_hash = ? AND reset_expires_at > ?`,
-      )
-      .run(passwordHash, residentId, resetHash, now).changes;
-    return Promise.resolve(changed > 0);
+  async resetPassword(residentId: string, resetHash: string, passwordHash: string, now: number): Promise<boolean> {
+    const changed = await this.sql.run(
+      `UPDATE residents SET password_hash = ?, reset_hash = NULL, reset_expires_at = NULL
+       WHERE resident_id = ? AND reset_hash = ? AND reset_expires_at > ?`,
+      [passwordHash, residentId, resetHash, now],
+    );
+    return changed > 0;
   }
 
-  counts(): Promise<{ total: number; activated: number }> {
-    const row = this.db
-      .prepare<[], { total: number; activated: number | null }>(
-        "SELECT COUNT(*) AS total, SUM(activated_at IS NOT NULL) AS activated FROM residents",
-      )
-      .get();
-    return Promise.resolve({ total: row?.total ?? 0, activated: row?.activated ?? 0 });
+  async counts(): Promise<{ total: number; activated: number }> {
+    const row = await this.sql.get<{ total: number; activated: number }>(
+      "SELECT COUNT(*) AS total, COUNT(activated_at) AS activated FROM residents",
+    );
+    return { total: row?.total ?? 0, activated: row?.activated ?? 0 };
   }
+
+  /**
+   * The subject's row, created empty if missing, and locked until the transaction ends, so that
+   * parallel attempts on one subject (from any instance) are counted one after another.
+   */
+  private async lockedAttempt(tx: SqlRunner, subject: string, now: number): Promise<AttemptRow> {
+    await tx.run(
+      `INSERT INTO login_attempts (subject, attempts, locked_until, updated_at) VALUES (?, 0, NULL, ?)
+       ON CONFLICT (subject) DO NOTHING`,
+      [subject, now],
+    );
+    const row = await tx.get<AttemptRow>(
+      `SELECT attempts, locked_until, updated_at FROM login_attempts WHERE subject = ?${this.sql.dialect.forUpdate}`,
+      [subject],
+    );
+    return row!;
+  }
+}
+
+function setAttempts(tx: SqlRunner, subject: string, attempts: number, lockedUntil: number | null, now: number) {
+  return tx.run("UPDATE login_attempts SET attempts = ?, locked_until = ?, updated_at = ? WHERE subject = ?", [
+    attempts,
+    lockedUntil,
+    now,
+    subject,
+  ]);
 }

@@ -37,7 +37,7 @@ export class ResultsService {
   async ballots(pollId: number, offset: number, limit: number) {
     await this.pollOrThrow(pollId);
     const total = this.trees.get(pollId)?.tree.size ?? 0;
-    const rows = this.follower.store.ballotsOfPoll(pollId, offset, limit);
+    const rows = await this.follower.store.ballotsOfPoll(pollId, offset, limit);
     return {
       total,
       ballots: rows.map((b) => ({
@@ -109,7 +109,7 @@ export class ResultsService {
 
     const poll = await this.pollOrThrow(receipt.pollId);
     const index = this.trees.get(receipt.pollId);
-    const [row] = this.follower.store.ballotsOfPoll(receipt.pollId, receipt.leafIndex, 1);
+    const [row] = await this.follower.store.ballotsOfPoll(receipt.pollId, receipt.leafIndex, 1);
     if (!index || !row || row.leafIndex !== receipt.leafIndex || receipt.leafIndex >= index.tree.size) {
       problem("BALLOT_NOT_INDEXED", `no ballot at leaf ${receipt.leafIndex} of poll ${receipt.pollId} is indexed yet`);
       return { valid: false, problems, proof: null, includedInOnChainRoot: false, includedInFinalRoot: null };

@@ -58,8 +58,11 @@ export class ArchiveCopier {
 
   /** Brings the archive level with the node once; call before serving from it. */
   async catchUp(): Promise<void> {
-    while (!(await this.round())) {
-      // another batch
+    for (;;) {
+      const before = this.store.head()?.number ?? -1;
+      if (await this.round()) return;
+      // A round that copied nothing and dropped nothing would only repeat itself: try again later.
+      if ((this.store.head()?.number ?? -1) === before) throw new Error("the node's blocks changed while copying");
     }
   }
 
@@ -117,7 +120,8 @@ export class ArchiveCopier {
       const receipts = answers[2 * i + 1] as RpcReceipt[] | Error | null;
       if (block instanceof Error) throw block;
       if (receipts instanceof Error) throw receipts;
-      if (!block || !receipts) break;
+      if (!block) break;
+      if (!receipts) throw new Error(`block ${numbers[i]}: the node has no receipts for it; history is incomplete`);
       // The node moved to another branch between our calls: start the round again.
       if (parent !== null && block.parentHash !== parent) break;
       const forgotten = block.transactions.length === 0 && block.transactionsRoot !== EMPTY_TRANSACTIONS_ROOT;

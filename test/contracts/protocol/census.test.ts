@@ -1,0 +1,60 @@
+/**
+ * The census rule from registry events: one identity per resident, their latest at the snapshot,
+ * in the area of their district or building, only while their key is active and in scope.
+ */
+import { expect } from "chai";
+import { buildCensus, censusAreaArgument, censusMembers } from "../../../contracts/protocol";
+import type { RegistryEvent } from "../../../contracts/protocol";
+
+const events: RegistryEvent[] = [
+  { kind: "voterEnrolled", block: 1, resident: 1, key: "0xA1", district: 3 },
+  { kind: "identityCommitted", block: 1, resident: 1, commitment: 11n, building: 301 },
+  { kind: "voterEnrolled", block: 2, resident: 2, key: "0xB1", district: 3 },
+  { kind: "identityCommitted", block: 2, resident: 2, commitment: 21n, building: 302 },
+  // Resident 2 replaces their identity and moves building: only the latest counts.
+  { kind: "identityCommitted", block: 3, resident: 2, commitment: 22n, building: 301 },
+  // Resident 3 has a key but no identity: not in any census.
+  { kind: "voterEnrolled", block: 3, resident: 3, key: "0xC1", district: 3 },
+  // Resident 4 is revoked: out.
+  { kind: "voterEnrolled", block: 3, resident: 4, key: "0xD1", district: 3 },
+  { kind: "identityCommitted", block: 3, resident: 4, commitment: 41n, building: 302 },
+  { kind: "voterRevoked", block: 4, resident: 4, key: "0xD1" },
+  // Resident 5 lives in another district.
+  { kind: "voterEnrolled", block: 4, resident: 5, key: "0xE1", district: 9 },
+  { kind: "identityCommitted", block: 4, resident: 5, commitment: 51n, building: 901 },
+  // Resident 1 replaces their key (old revoked, new enrolled): still one member.
+  { kind: "voterRevoked", block: 5, resident: 1, key: "0xA1" },
+  { kind: "voterEnrolled", block: 5, resident: 1, key: "0xA2", district: 3 },
+  // After the snapshot: a late enrolment and a new identity change nothing.
+  { kind: "voterEnrolled", block: 7, resident: 6, key: "0xF1", district: 3 },
+  { kind: "identityCommitted", block: 7, resident: 6, commitment: 61n, building: 302 },
+  { kind: "identityCommitted", block: 7, resident: 1, commitment: 12n, building: 301 },
+];
+
+describe("census rule", () => {
+  it("counts each resident once, with their latest identity at the snapshot, by building", () => {
+    expect(censusMembers(events, 6, [3], "building")).to.deep.equal([
+      { resident: 1, area: 301, commitment: 11n },
+      { resident: 2, area: 301, commitment: 22n },
+    ]);
+  });
+
+  it("counts by district and city-wide when the poll has no districts", () => {
+    expect(censusMembers(events, 6, [], "district")).to.deep.equal([
+      { resident: 1, area: 3, commitment: 11n },
+      { resident: 2, area: 3, commitment: 22n },
+      { resident: 5, area: 9, commitment: 51n },
+    ]);
+  });
+
+  it("builds one leaf per area with its member count, and paths that lead to the root", () => {
+    const census = buildCensus(censusMembers(events, 6, [], "district"));
+    expect(census.areas.map((a) => [a.area, a.commitments.length])).to.deep.equal([
+      [3, 2],
+      [9, 1],
+    ]);
+    expect(census.eligible).to.equal(3);
+    expect(censusAreaArgument(census, 9).siblings).to.have.length(1);
+    expect(() => censusAreaArgument(census, 4)).to.throw(RangeError);
+  });
+});
