@@ -92,3 +92,8 @@ export async function collectLogs(
 export function uintTopic(value: bigint | number): string {
   return `0x${BigInt(value).toString(16).padStart(64, "0")}`;
 }
+
+/** An address as the 32-byte topic an indexed address parameter is filtered by. */
+export function addressTopic(address: string): string {
+  return `0x${"0".repeat(24)}${address.slice(2).toLowerCase()}`;
+}

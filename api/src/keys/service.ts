@@ -5,7 +5,14 @@
  */
 import { getAddress } from "ethers";
 import type { Logger } from "pino";
-import { ENROLMENT_MAX_AGE_MS, ballotBoxInterface, enrolmentSigner } from "../../../contracts/protocol";
+import {
+  addressTopic,
+  ballotBoxInterface,
+  collectLogs,
+  ENROLMENT_MAX_AGE_MS,
+  enrolmentSigner,
+  EVENT_TOPICS,
+} from "../../../contracts/protocol";
 import type { Chain } from "../chain/chain";
 import { AppError, badRequest, conflict } from "../errors";
 import type { ResidentService } from "../residents/service";
@@ -148,15 +155,18 @@ export class VoterKeyService {
     return this.record(residentId, number, key, receipt.hash, revoked);
   }
 
-  /** The transaction that enrolled `address`, from the registry's events. */
+  /** The transaction that enrolled `address`, from the registry's events read in pages. */
   private async enrolmentTx(address: string): Promise<string> {
-    const events = await readChain(() =>
-      this.chain.ballotBox.queryFilter(
-        this.chain.ballotBox.filters.VoterEnrolled(undefined, undefined, address),
-        this.chain.deployment.deployedBlock,
-      ),
-    );
-    return events.at(-1)?.transactionHash ?? "";
+    const { rpc, deployment } = this.chain;
+    const filter = {
+      address: deployment.ballotBox,
+      topics: [EVENT_TOPICS.VoterEnrolled, null, null, addressTopic(address)],
+    };
+    const logs = await readChain(async () => {
+      const head = Number(await rpc.call<string>("eth_blockNumber", []));
+      return collectLogs(rpc, filter, deployment.deployedBlock, head);
+    });
+    return logs.at(-1)?.transactionHash ?? "";
   }
 
   private checkProof(residentHash: string, address: string, proof: EnrolmentProof): void {
