@@ -2,6 +2,7 @@
 import { encodePollContent, encodePollOutcome } from "../../contracts/protocol";
 import type { Question, ResultsVisibility } from "../../contracts/protocol";
 import type { ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
+import { eventually, http } from "../api/harness";
 import type { Stack } from "../api/harness";
 import { resyncStaffNonce } from "../api/residentHelpers";
 
@@ -72,8 +73,18 @@ export async function createPollFrom(stack: Stack, spec: PollSpec): Promise<numb
 /** Closes a poll now, and optionally finalizes it and publishes an outcome, as staff. */
 export async function finishPoll(stack: Stack, pollId: number, outcome?: string): Promise<void> {
   await staffSend(stack, () => stack.staff.closePoll(pollId));
-  if (outcome === undefined) return;
+  if (outcome === undefined) return stateIndexed(stack, pollId, "Closed");
   await staffSend(stack, () => stack.staff.finalizePoll(pollId));
   const { uri, outcomeHash } = encodePollOutcome({ text: both(outcome) });
   await staffSend(stack, () => stack.staff.publishOutcome(pollId, outcomeHash, uri));
+  await stateIndexed(stack, pollId, "Finalized");
+}
+
+/** Pages read the poll's state from the API's index, which follows the chain a moment later. */
+async function stateIndexed(stack: Stack, pollId: number, state: string): Promise<void> {
+  await eventually(
+    async () => ((await http<{ state: string }>(stack, "GET", `/api/polls/${pollId}`)).body.state === state ? true : null),
+    30_000,
+    `poll ${pollId} indexed as ${state}`,
+  );
 }
