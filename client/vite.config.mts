@@ -24,7 +24,10 @@ export default defineConfig({
   },
   worker: { format: "es" },
   server: {
-    // `npm run client:dev` talks to an API started separately (`npm start`).
-    proxy: { "/api": process.env.VECHE_API_URL ?? "http://127.0.0.1:8080" },
+    // `npm run client:dev` talks to an API started separately (`npm start`); the API also serves the
+    // proving files of secret ballots.
+    proxy: Object.fromEntries(
+      ["/api", "/artifacts"].map((prefix) => [prefix, process.env.VECHE_API_URL ?? "http://127.0.0.1:8080"]),
+    ),
   },
 });

@@ -5,6 +5,7 @@
 import { el } from "../dom";
 import { t } from "../i18n";
 import { downloadBackup, makeBackup, restoreBackup } from "../keys/backup";
+import { loadIdentity, relockIdentity } from "../keys/identity";
 import { loadStoredKey, relock } from "../keys/vault";
 import { errorNotice, field } from "./ui";
 
@@ -53,6 +54,7 @@ export function relockForm(residentId: string, enrolled: string, done: () => Pro
       [field(t("key.oldPassword"), old), field(t("key.currentPassword"), current)],
       async () => {
         await relock(residentId, old.value, current.value, enrolled);
+        await relockIdentity(residentId, old.value, current.value);
         await done();
       },
     ),
@@ -86,7 +88,7 @@ export function backupButton(residentId: string, enrolled: string): HTMLElement 
   const button = el("button", { type: "button" }, t("key.downloadBackup"));
   button.addEventListener("click", () => {
     const stored = loadStoredKey(residentId, enrolled);
-    if (stored) downloadBackup(makeBackup(residentId, stored));
+    if (stored) downloadBackup(makeBackup(residentId, stored, loadIdentity(residentId)));
   });
   return el("div", { class: "backup" }, el("p", {}, t("key.backupExplain")), button);
 }

@@ -2,16 +2,19 @@
  * A backup file of the voter key: the stored (encrypted) key with its owner's resident id, so a
  * resident can move the key to another browser without replacing it. The file is useless without the
  * password; restoring checks it opens with that password and is the key the registry has enrolled.
+ * The anonymous identity for secret polls travels in the same file, locked the same way.
  */
+import { decryptIdentity, keepIdentityUnlocked, parseStoredIdentity, saveIdentity } from "./identity";
+import type { StoredIdentity } from "./identity";
 import { decryptKey, keepUnlocked, saveActiveKey, VaultError } from "./vault";
 import type { StoredKey } from "./vault";
 
 export const BACKUP_FORMAT = "veche-voter-key";
 
-export type KeyBackup = StoredKey & { format: typeof BACKUP_FORMAT; residentId: string };
+export type KeyBackup = StoredKey & { format: typeof BACKUP_FORMAT; residentId: string; identity?: StoredIdentity };
 
-export function makeBackup(residentId: string, stored: StoredKey): KeyBackup {
-  return { format: BACKUP_FORMAT, residentId, ...stored };
+export function makeBackup(residentId: string, stored: StoredKey, identity: StoredIdentity | null): KeyBackup {
+  return { format: BACKUP_FORMAT, residentId, ...stored, ...(identity ? { identity } : {}) };
 }
 
 export function downloadBackup(backup: KeyBackup): void {
@@ -40,7 +43,8 @@ function parseBackup(text: string): KeyBackup {
     b.version !== 1 ||
     b.kdf !== "PBKDF2-SHA256" ||
     typeof b.iterations !== "number" ||
-    strings.some((v) => typeof v !== "string")
+    strings.some((v) => typeof v !== "string") ||
+    (b.identity !== undefined && parseStoredIdentity(b.identity) === null)
   ) {
     throw new VaultError("BACKUP_INVALID");
   }
@@ -58,8 +62,13 @@ export async function restoreBackup(
   if (backup.residentId !== residentId) throw new VaultError("BACKUP_NOT_YOURS");
   if (!enrolled || backup.address.toLowerCase() !== enrolled.toLowerCase()) throw new VaultError("BACKUP_STALE");
   if (password === "") throw new VaultError("PASSWORD_REQUIRED");
-  const { format: _format, residentId: _owner, ...stored } = backup;
+  const { format: _format, residentId: _owner, identity: storedIdentity, ...stored } = backup;
   const wallet = await decryptKey(residentId, stored, password);
+  const identity = storedIdentity ? await decryptIdentity(residentId, storedIdentity, password) : null;
   saveActiveKey(residentId, stored);
   keepUnlocked(residentId, wallet);
+  if (storedIdentity && identity) {
+    saveIdentity(residentId, storedIdentity);
+    keepIdentityUnlocked(residentId, identity);
+  }
 }

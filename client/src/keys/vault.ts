@@ -28,17 +28,19 @@ export class VaultError extends Error {
       | "KEY_CORRUPT"
       | "BACKUP_INVALID"
       | "BACKUP_NOT_YOURS"
-      | "BACKUP_STALE",
+      | "BACKUP_STALE"
+      | "IDENTITY_MISSING"
+      | "IDENTITY_CORRUPT",
   ) {
     super(code);
   }
 }
 
-const toB64 = (bytes: ArrayBuffer | Uint8Array) =>
+export const toB64 = (bytes: ArrayBuffer | Uint8Array) =>
   btoa(String.fromCharCode(...new Uint8Array(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes))));
-const fromB64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+export const fromB64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 
-async function deriveKey(password: string, salt: Uint8Array, iterations: number): Promise<CryptoKey> {
+export async function deriveKey(password: string, salt: Uint8Array, iterations: number): Promise<CryptoKey> {
   const material = await crypto.subtle.importKey("raw", new TextEncoder().encode(password), "PBKDF2", false, [
     "deriveKey",
   ]);

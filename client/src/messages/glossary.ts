@@ -86,6 +86,24 @@ export const GLOSSARY: Term[] = [
     },
     avoid: { en: [], ru: [] },
   },
+  {
+    id: "secretPoll",
+    term: { en: "secret poll", ru: "тайный опрос" },
+    meaning: {
+      en: "A poll where nobody, not even the city, can link a ballot to the resident who cast it. It earns no points, since points would record who took part.",
+      ru: "Опрос, в котором никто, даже город, не может связать бюллетень с тем, кто его подал. Баллов он не приносит: они записали бы, кто участвовал.",
+    },
+    avoid: { en: ["anonymous poll"], ru: ["анонимный опрос"] },
+  },
+  {
+    id: "identity",
+    term: { en: "anonymous identity", ru: "анонимное удостоверение" },
+    meaning: {
+      en: "A second secret your browser keeps beside the voter key, locked with your password. In a secret poll it proves you may vote without saying who you are; only its public fingerprint is registered.",
+      ru: "Второй секрет, который браузер хранит рядом с ключом голосования под защитой пароля. В тайном опросе он доказывает, что вы можете голосовать, не называя себя; регистрируется только его открытый отпечаток.",
+    },
+    avoid: { en: ["semaphore identity"], ru: ["анонимная личность", "анонимный идентификатор"] },
+  },
 ];
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The voter key page: whether this device holds the enrolled key, unlocking it, keeping it after a
  * password reset, moving it between browsers with a backup file, and re-enrolment — a new key made
- * here that revokes the old one — with what that means spelled out before anything happens.
+ * here that revokes the old one — with what that means spelled out before anything happens; then the
+ * anonymous identity for secret polls.
  */
 import { api } from "../api";
 import { el, mount } from "../dom";
@@ -9,6 +10,7 @@ import { formatDate, t } from "../i18n";
 import { createAndEnrolKey } from "../keys/enrol";
 import { loadStoredKey, unlock, unlockedWallet } from "../keys/vault";
 import type { Me } from "../types";
+import { identitySection } from "../components/identitySection";
 import { backupButton, passwordForm, relockForm, restoreForm } from "../components/keyForms";
 import { errorNotice, heading, loading, notice, shortHex } from "../components/ui";
 import { requireSession } from "./session";
@@ -98,6 +100,7 @@ export async function keyPage(main: HTMLElement): Promise<void> {
       if (enrolled) parts.push(notice("info", t("key.notOnDevice")), restoreForm(s.residentId, enrolled.address, draw));
       parts.push(...reenrolSection(me, Boolean(enrolled), draw));
     }
+    if (enrolled) parts.push(await identitySection(s.residentId, enrolled.address, draw));
     mount(body, ...parts);
   };
   await draw();
