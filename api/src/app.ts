@@ -47,6 +47,10 @@ import { SqlVoterKeyStore } from "./keys/store";
 import { VoterKeyService } from "./keys/service";
 import { SerialSender } from "./keys/transactions";
 import { keyRoutes } from "./keys/routes";
+import { identityMigrations } from "./identity/schema";
+import { SqlIdentityStore } from "./identity/store";
+import { IdentityService } from "./identity/service";
+import { identityRoutes } from "./identity/routes";
 import { PointsService } from "./points/service";
 import { pointsRoutes } from "./points/routes";
 import { PointsHistory } from "./points/history";
@@ -116,17 +120,29 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
     sessionTtlSeconds: config.sessionTtlSeconds,
     lockoutSeconds: config.lockoutSeconds,
   });
+  // One sender for the registrar's wallet, so its nonces are handed out in one place.
+  const registrar = chain.registrar ? new SerialSender(chain.registrar) : null;
   const keys = new VoterKeyService(
     chain,
     residents,
     keyStore,
-    chain.registrar ? new SerialSender(chain.registrar) : null,
+    registrar,
     limiter,
     instance,
     log.child({ part: "keys" }),
     Date.now,
     // A replaced key must stop being accepted at once, not when the indexer catches up.
     (change) => state.noteEnrolment(change),
+  );
+  const identities = new IdentityService(
+    chain,
+    residents,
+    keys,
+    new SqlIdentityStore(sql),
+    registrar,
+    limiter,
+    instance,
+    log.child({ part: "identity" }),
   );
   const points = new PointsService(
     chain,
@@ -144,6 +160,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
     ...residentRoutes(residents, new PasswordResets(residents)),
     ...authRoutes(authService),
     ...keyRoutes(residents, keys),
+    ...identityRoutes(identities),
     ...myPollRoutes({ polls, residents, keys, outbox, state }),
     ...pointsRoutes(points, new PointsHistory(follower.store, state, () => residents.pepper)),
   ];
@@ -166,17 +183,20 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
         ...residentMigrations,
         ...authMigrations,
         ...keyMigrations,
+        ...identityMigrations,
         ...limitMigrations,
         ...clusterMigrations,
       ]);
       await follower.catchUp();
       follower.start();
+      identities.start();
       if (chain.relayers.length > 0) await relayer.start();
       else log.warn("no relayer keys: ballots will be accepted but not sent");
     },
     async stop() {
       notifier.releaseAll();
       await relayer.stop();
+      await identities.stop();
       await follower.stop();
       await instance.stop().catch(() => undefined);
       chain.provider.destroy();

@@ -13,6 +13,15 @@ const localized = z.object(
 
 export const pollState = z.enum(POLL_STATES);
 
+export const decisionRule = z.object({
+  kind: z.literal("eligibleShare"),
+  question: z.number().int(),
+  option: z.number().int(),
+  share: z
+    .string()
+    .describe('"n/d": an area accepts if at least this share of its eligible residents chose the option'),
+});
+
 export const question = z.object({
   options: z.number().int().describe("options of the question: its bits in the choice bitmap"),
   maxChoices: z.number().int(),
@@ -23,6 +32,8 @@ export const pollContent = z.object({
   description: localized,
   questions: z.array(z.object({ text: localized, options: z.array(localized) })),
   results: z.enum(RESULTS_VISIBILITY).optional(),
+  areas: z.enum(["district", "building"]).optional(),
+  rule: decisionRule.optional(),
 });
 
 export const pollOutcome = z.object({ text: localized });

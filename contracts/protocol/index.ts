@@ -23,3 +23,5 @@ export * from "./pollOutcome";
 export * from "./rewardContent";
 export * from "./census";
 export * from "./secretBallot";
+export * from "./building";
+export * from "./decisionRule";

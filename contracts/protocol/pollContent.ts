@@ -3,6 +3,8 @@
  * contentHash is keccak256 of the JSON's UTF-8 bytes. Observers read the text from the chain alone.
  */
 import { keccak256, toUtf8Bytes, toUtf8String, decodeBase64, encodeBase64 } from "ethers";
+import { isDecisionRule } from "./decisionRule";
+import type { DecisionRule } from "./decisionRule";
 
 export const LANGUAGES = ["en", "ru"] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -21,6 +23,10 @@ export interface PollContent {
   questions: { text: LocalizedText; options: LocalizedText[] }[];
   /** Absent means "live". */
   results?: ResultsVisibility;
+  /** What a secret poll's census areas are (its census is built by this kind); absent means "district". */
+  areas?: "district" | "building";
+  /** How the poll decides per area, if it has a rule (decisionRule.ts). */
+  rule?: DecisionRule;
 }
 
 const DATA_PREFIX = "data:application/json;base64,";
@@ -64,6 +70,8 @@ function isPollContent(v: unknown): v is PollContent {
     isText(c.description) &&
     Array.isArray(c.questions) &&
     c.questions.every((q) => isText(q?.text) && Array.isArray(q?.options) && q.options.every(isText)) &&
-    (c.results === undefined || RESULTS_VISIBILITY.includes(c.results))
+    (c.results === undefined || RESULTS_VISIBILITY.includes(c.results)) &&
+    (c.areas === undefined || c.areas === "district" || c.areas === "building") &&
+    (c.rule === undefined || isDecisionRule(c.rule))
   );
 }

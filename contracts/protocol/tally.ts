@@ -6,7 +6,8 @@ import type { CastBallot } from "./ballot";
 
 export class PollCount {
   private readonly counts: bigint[];
-  private readonly current = new Map<number, bigint>();
+  /** Each voter's counted choices: by resident number, or by nullifier in a secret poll. */
+  private readonly current = new Map<number | string, bigint>();
   private ballotCount = 0;
 
   constructor(readonly totalOptions: number) {
@@ -14,7 +15,7 @@ export class PollCount {
   }
 
   /** Counts the next ballot in chain order; a resident's earlier choices stop counting. */
-  add(ballot: Pick<CastBallot, "resident" | "choices">): void {
+  add(ballot: { resident: CastBallot["resident"] | string; choices: bigint }): void {
     const previous = this.current.get(ballot.resident);
     if (previous !== undefined) this.shift(previous, -1n);
     this.shift(ballot.choices, 1n);

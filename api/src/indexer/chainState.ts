@@ -27,14 +27,14 @@ export class ChainState implements FollowerListener {
     ]);
     this.voters = new Map(voters.map((v) => [v.key.toLowerCase(), v]));
     this.polls = new Map(polls.map((p) => [p.pollId, p]));
-    this.revisions = new Map(revisions.map((r) => [revisionKey(r.pollId, r.resident), r.revision]));
+    this.revisions = new Map(revisions.map((r) => [revisionKey(r.pollId, r.nullifier ?? r.resident), r.revision]));
   }
 
   async afterCommit(batch: IndexedBatch): Promise<void> {
     let pollsChanged = false;
     for (const e of batch.events) {
       if (e.kind === "ballot") {
-        const key = revisionKey(e.pollId, e.resident);
+        const key = revisionKey(e.pollId, e.nullifier ?? e.resident);
         if ((this.revisions.get(key) ?? 0) < e.revision) this.revisions.set(key, e.revision);
       } else if (e.kind === "voterEnrolled") {
         this.voters.set(e.key.toLowerCase(), {
@@ -105,6 +105,16 @@ export class ChainState implements FollowerListener {
     return this.revisions.get(revisionKey(pollId, resident)) ?? 0;
   }
 
+  /** The last counted revision of a nullifier (decimal) in a secret poll, 0 for none. */
+  lastSecretRevision(pollId: number, nullifier: string): number {
+    return this.revisions.get(revisionKey(pollId, nullifier)) ?? 0;
+  }
+
+  /** The district of an enrolled voter key, as the index knows it (a key's district never changes). */
+  districtOf(key: string): number | null {
+    return this.voters.get(key.toLowerCase())?.district ?? null;
+  }
+
   /** The poll's state at `nowSeconds` by the contract's rule (contracts/protocol/pollState). */
   static statusAt(poll: PollRow, nowSeconds: number): PollStateName {
     const schedule = { ...poll, cancelled: poll.status === "cancelled", finalized: poll.status === "finalized" };
@@ -135,6 +145,8 @@ export class ChainState implements FollowerListener {
       finalRoot: null,
       finalTallies: null,
       outcome: null,
+      // A secret poll the index has not reached has no census here yet.
+      census: null,
       block: 0,
       txHash: "",
       cityWide: p.cityWide,
@@ -142,6 +154,7 @@ export class ChainState implements FollowerListener {
   }
 }
 
-function revisionKey(pollId: number, resident: number): string {
-  return `${pollId}:${resident}`;
+/** A resident number for open ballots, a nullifier (decimal text) for secret ones. */
+function revisionKey(pollId: number, voter: number | string): string {
+  return typeof voter === "number" ? `${pollId}:${voter}` : `${pollId}:n${voter}`;
 }

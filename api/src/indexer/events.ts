@@ -2,8 +2,8 @@
  * Contract events as the indexer keeps them: the protocol's decoded events (contracts/protocol/events)
  * with where each sits in the chain, numbers as numbers, keys checksummed and each ballot's leaf.
  */
-import { decodeEvent } from "../../../contracts/protocol";
-import type { PollParams, RawLog } from "../../../contracts/protocol";
+import { decodeEvent, secretBallotLeaf } from "../../../contracts/protocol";
+import type { PollParams, RawLog, SecretCensus } from "../../../contracts/protocol";
 import { ballotLeafHex } from "../../../contracts/protocol/node/ballotCodec";
 import { checksumAddress } from "../../../contracts/protocol/node/native";
 
@@ -14,6 +14,10 @@ interface At {
   logIndex: number;
 }
 
+/**
+ * A counted ballot. An open ballot names its voter key and resident; a secret one has neither (empty
+ * voter and signature, resident 0) and carries its nullifier (decimal) and census area instead.
+ */
 export interface IndexedBallot extends At {
   pollId: number;
   leafIndex: number;
@@ -23,6 +27,8 @@ export interface IndexedBallot extends At {
   choices: bigint;
   revision: number;
   signature: string;
+  nullifier: string | null;
+  area: number | null;
 }
 
 export interface IndexedPoll extends PollParams {
@@ -33,6 +39,8 @@ export type ChainEvent =
   | ({ kind: "ballot" } & IndexedBallot)
   | ({ kind: "voterEnrolled"; residentHash: string; resident: number; key: string; district: number } & At)
   | ({ kind: "voterRevoked"; resident: number; key: string } & At)
+  | ({ kind: "identityCommitted"; resident: number; commitment: bigint; building: number } & At)
+  | ({ kind: "secretPollCreated"; pollId: number; census: SecretCensus } & At)
   | ({ kind: "pollCreated"; poll: IndexedPoll } & At)
   | ({ kind: "pollClosed"; pollId: number; end: number } & At)
   | ({ kind: "pollCancelled"; pollId: number } & At)
@@ -65,7 +73,28 @@ export function decodeLog(log: RawLog): ChainEvent | null {
         revision: Number(e.revision),
         signature: e.signature,
         leaf: ballotLeafHex(e),
+        nullifier: null,
+        area: null,
       };
+    case "SecretBallotCast":
+      return {
+        kind: "ballot",
+        ...at,
+        pollId: Number(e.pollId),
+        voter: "",
+        resident: 0,
+        leafIndex: e.leafIndex,
+        choices: e.choices,
+        revision: Number(e.revision),
+        signature: "",
+        leaf: secretBallotLeaf(e),
+        nullifier: e.nullifier.toString(),
+        area: e.area,
+      };
+    case "IdentityCommitted":
+      return { kind: "identityCommitted", ...at, resident: e.resident, commitment: e.commitment, building: e.building };
+    case "SecretPollCreated":
+      return { kind: "secretPollCreated", ...at, pollId: Number(e.pollId), census: e.census };
     case "VoterEnrolled":
       return {
         kind: "voterEnrolled",
@@ -101,7 +130,6 @@ export function decodeLog(log: RawLog): ChainEvent | null {
     case "PointsRedeemed":
       return { kind: "pointsRedeemed", ...at, resident: e.resident, rewardId: e.rewardId, cost: e.cost };
     default:
-      // Secret polls' events are read by their own tools, not (yet) kept in the index.
       return null;
   }
 }

@@ -95,4 +95,26 @@ export const indexerMigrations: Migration[] = [
       CREATE INDEX polls_changed ON polls (changed_block);
     `,
   },
+  {
+    // Secret polls: each ballot's nullifier and census area (open ballots leave them NULL), each secret
+    // poll's census as SecretPollCreated committed it, and the registry's history in chain order, from
+    // which a census is rebuilt at any block.
+    id: "indexer-5-secret-polls",
+    sql: `
+      ALTER TABLE ballot_events ADD COLUMN nullifier TEXT;
+      ALTER TABLE ballot_events ADD COLUMN area INTEGER;
+      ALTER TABLE polls ADD COLUMN census TEXT;
+      CREATE TABLE registry_events (
+        block INTEGER NOT NULL,
+        log_index INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('voterEnrolled', 'voterRevoked', 'identityCommitted')),
+        resident INTEGER NOT NULL,
+        voter_key TEXT,
+        district INTEGER,
+        commitment TEXT,
+        building INTEGER,
+        PRIMARY KEY (block, log_index)
+      );
+    `,
+  },
 ];

@@ -1,6 +1,7 @@
 /** The indexer's tables on either engine. Ballot events, nearly every row, are written many per statement. */
 import type { Sql, SqlRunner } from "../store/sql";
 import { inChunks, rowsOf } from "../store/sql";
+import type { RegistryEvent, SecretCensus } from "../../../contracts/protocol";
 import type { ChainEvent } from "./events";
 import type {
   Cursor,
@@ -49,6 +50,7 @@ interface PollDbRow {
   final_tallies: string | null;
   outcome_hash: string | null;
   outcome_uri: string | null;
+  census: string | null;
   block: number;
   tx_hash: string;
 }
@@ -86,8 +88,9 @@ export class SqlIndexerStore implements IndexerStore {
     await inChunks(ballots, 500, async (chunk) => {
       await tx.run(
         `INSERT INTO ballot_events
-           (poll_id, leaf_index, leaf, voter, resident, choices, revision, signature, tx_hash, block, log_index)
-         VALUES ${rowsOf(chunk.length, 11)} ON CONFLICT DO NOTHING`,
+           (poll_id, leaf_index, leaf, voter, resident, choices, revision, signature, tx_hash, block, log_index,
+            nullifier, area)
+         VALUES ${rowsOf(chunk.length, 13)} ON CONFLICT DO NOTHING`,
         chunk.flatMap((e) => [
           e.pollId,
           e.leafIndex,
@@ -100,6 +103,8 @@ export class SqlIndexerStore implements IndexerStore {
           e.txHash,
           e.block,
           e.logIndex,
+          e.nullifier,
+          e.area,
         ]),
       );
     });
@@ -115,6 +120,7 @@ export class SqlIndexerStore implements IndexerStore {
     const block = to?.block ?? -1;
     await tx.run("DELETE FROM ballot_events WHERE block > ?", [block]);
     await tx.run("DELETE FROM indexer_blocks WHERE number > ?", [block]);
+    await tx.run("DELETE FROM registry_events WHERE block > ?", [block]);
     // Registry, polls and rewards keep only latest state: emptied here, refilled by applyLatestState.
     for (const table of ["voters", "polls", "rewards", "redemptions"]) await tx.run(`DELETE FROM ${table}`);
     await tx.run("UPDATE indexer_cursor SET block = ?, block_hash = ?, epoch = epoch + 1", [
@@ -141,11 +147,20 @@ export class SqlIndexerStore implements IndexerStore {
     return rows.map(toVoter);
   }
 
-  async lastRevisions(): Promise<{ pollId: number; resident: number; revision: number }[]> {
-    const rows = await this.sql.all<{ poll_id: number; resident: number; revision: number }>(
-      "SELECT poll_id, resident, MAX(revision) AS revision FROM ballot_events GROUP BY poll_id, resident",
+  async lastRevisions(): Promise<{ pollId: number; resident: number; nullifier: string | null; revision: number }[]> {
+    const rows = await this.sql.all<{ poll_id: number; resident: number; nullifier: string | null; revision: number }>(
+      `SELECT poll_id, resident, nullifier, MAX(revision) AS revision FROM ballot_events
+       GROUP BY poll_id, resident, nullifier`,
     );
-    return rows.map((r) => ({ pollId: r.poll_id, resident: r.resident, revision: r.revision }));
+    return rows.map((r) => ({ pollId: r.poll_id, resident: r.resident, nullifier: r.nullifier, revision: r.revision }));
+  }
+
+  async registryEvents(toBlock: number): Promise<RegistryEvent[]> {
+    const rows = await this.sql.all<RegistryDbRow>(
+      "SELECT * FROM registry_events WHERE block <= ? ORDER BY block, log_index",
+      [toBlock],
+    );
+    return rows.map(toRegistryEvent);
   }
 
   async ballotsOfPoll(pollId: number, offset: number, limit: number): Promise<IndexedBallotRow[]> {
@@ -224,6 +239,7 @@ async function applyOne(tx: SqlRunner, e: ChainEvent): Promise<void> {
     case "ballot":
       return;
     case "voterEnrolled":
+      await recordRegistryEvent(tx, e, { key: e.key, district: e.district });
       await tx.run(
         `INSERT INTO voters (key, resident, resident_hash, district, active, block) VALUES (?, ?, ?, ?, 1, ?)
          ON CONFLICT (key) DO UPDATE SET district = excluded.district, active = 1, block = excluded.block`,
@@ -231,7 +247,18 @@ async function applyOne(tx: SqlRunner, e: ChainEvent): Promise<void> {
       );
       return;
     case "voterRevoked":
+      await recordRegistryEvent(tx, e, { key: e.key });
       await tx.run("UPDATE voters SET active = 0, block = ? WHERE key = ?", [e.block, e.key]);
+      return;
+    case "identityCommitted":
+      await recordRegistryEvent(tx, e, { commitment: e.commitment.toString(), building: e.building });
+      return;
+    case "secretPollCreated":
+      await tx.run("UPDATE polls SET census = ?, changed_block = ? WHERE id = ?", [
+        JSON.stringify(e.census),
+        e.block,
+        e.pollId,
+      ]);
       return;
     case "pollCreated": {
       const p = e.poll;
@@ -305,6 +332,52 @@ async function applyOne(tx: SqlRunner, e: ChainEvent): Promise<void> {
   }
 }
 
+/** Keeps a registry event in the history a census is rebuilt from; a replayed one is left as it is. */
+async function recordRegistryEvent(
+  tx: SqlRunner,
+  e: { kind: RegistryEvent["kind"]; block: number; logIndex: number; resident: number },
+  fields: { key?: string; district?: number; commitment?: string; building?: number },
+): Promise<void> {
+  await tx.run(
+    `INSERT INTO registry_events (block, log_index, kind, resident, voter_key, district, commitment, building)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    [
+      e.block,
+      e.logIndex,
+      e.kind,
+      e.resident,
+      fields.key ?? null,
+      fields.district ?? null,
+      fields.commitment ?? null,
+      fields.building ?? null,
+    ],
+  );
+}
+
+interface RegistryDbRow {
+  block: number;
+  kind: RegistryEvent["kind"];
+  resident: number;
+  voter_key: string | null;
+  district: number | null;
+  commitment: string | null;
+  building: number | null;
+}
+
+function toRegistryEvent(r: RegistryDbRow): RegistryEvent {
+  if (r.kind === "voterEnrolled") {
+    return { kind: r.kind, block: r.block, resident: r.resident, key: r.voter_key ?? "", district: r.district ?? 0 };
+  }
+  if (r.kind === "voterRevoked") return { kind: r.kind, block: r.block, resident: r.resident, key: r.voter_key ?? "" };
+  return {
+    kind: r.kind,
+    block: r.block,
+    resident: r.resident,
+    commitment: BigInt(r.commitment ?? "0"),
+    building: r.building ?? 0,
+  };
+}
+
 function toVoter(r: VoterDbRow): VoterRow {
   return {
     key: r.key,
@@ -327,6 +400,8 @@ interface BallotDbRow {
   tx_hash: string;
   block: number;
   log_index: number;
+  nullifier: string | null;
+  area: number | null;
   time: number | null;
 }
 
@@ -343,6 +418,8 @@ function toBallot(r: BallotDbRow): IndexedBallotRow {
     txHash: r.tx_hash,
     block: r.block,
     logIndex: r.log_index,
+    nullifier: r.nullifier,
+    area: r.area,
     time: r.time,
   };
 }
@@ -363,6 +440,7 @@ function toPoll(r: PollDbRow): PollRow {
     finalRoot: r.final_root,
     finalTallies: r.final_tallies ? (JSON.parse(r.final_tallies) as string[]).map(BigInt) : null,
     outcome: r.outcome_hash && r.outcome_uri !== null ? { hash: r.outcome_hash, uri: r.outcome_uri } : null,
+    census: r.census ? (JSON.parse(r.census) as SecretCensus) : null,
     block: r.block,
     txHash: r.tx_hash,
   };

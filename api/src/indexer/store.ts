@@ -2,6 +2,7 @@
  * The indexer's tables: decoded events written by the one instance that holds the indexer lease, and
  * read back by every instance. One SQL class fills the interface on both engines (sqlStore.ts).
  */
+import type { RegistryEvent, SecretCensus } from "../../../contracts/protocol";
 import type { SqlRunner } from "../store/sql";
 import type { ChainEvent, IndexedBallot, IndexedPoll } from "./events";
 
@@ -17,6 +18,8 @@ export interface PollRow extends IndexedPoll {
   finalTallies: bigint[] | null;
   /** What the city decided, once staff publish it (text URI and its hash). */
   outcome: { hash: string; uri: string } | null;
+  /** A secret poll's census as SecretPollCreated committed it; null for an open poll. */
+  census: SecretCensus | null;
   block: number;
   txHash: string;
 }
@@ -75,8 +78,10 @@ export interface IndexerStore {
   polls(): Promise<PollRow[]>;
   poll(id: number): Promise<PollRow | null>;
   voters(): Promise<VoterRow[]>;
-  /** Each resident's last counted revision per poll, for the API's re-vote checks. */
-  lastRevisions(): Promise<{ pollId: number; resident: number; revision: number }[]>;
+  /** Each resident's (or, in secret polls, nullifier's) last counted revision per poll, for re-vote checks. */
+  lastRevisions(): Promise<{ pollId: number; resident: number; nullifier: string | null; revision: number }[]>;
+  /** The registry's enrolments, revocations and identity commitments up to `toBlock`, in chain order. */
+  registryEvents(toBlock: number): Promise<RegistryEvent[]>;
   ballotsOfPoll(pollId: number, offset: number, limit: number): Promise<IndexedBallotRow[]>;
   /** Ballots of every poll in (poll, leaf) order after the given one, a page at a time. */
   ballotPage(after: { pollId: number; leafIndex: number }, limit: number): Promise<IndexedBallotRow[]>;
