@@ -1,6 +1,7 @@
 /**
  * Builds the resident app and public explorer into client/dist, which the API serves. The protocol
  * module (ethers, merkletreejs) expects Node's Buffer, so the npm `buffer` package stands in for it.
+ * The secret-ballot prover (snarkjs and its WebAssembly) is bundled into its own worker.
  */
 /* eslint import-x/no-cycle: "off" -- the rule's resolver cannot load the "vite" package; a config file has no cycles. */
 import path from "node:path";
@@ -12,7 +13,14 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export default defineConfig({
   root: here,
   base: "/",
-  resolve: { alias: { buffer: "buffer/" } },
+  resolve: {
+    alias: {
+      buffer: "buffer/",
+      // Semaphore's proof package would fetch proving files from a CDN if none were given; the
+      // client always gives the API's own, and the bundle carries no download path at all.
+      "@zk-kit/artifacts": path.join(here, "src/secret/noArtifactDownload.ts"),
+    },
+  },
   define: { global: "globalThis" },
   // ethers and the typed contract make up most of the bundle.
   build: {

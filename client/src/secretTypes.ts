@@ -2,10 +2,7 @@
  * Shapes of the API's answers for secret polls (POST /api/me/identity, the census routes, secret
  * ballots), as the API contract of secret ballots gives them. Numbers above 2^53 are decimal strings.
  */
-export interface IdentityState {
-  commitment: string | null;
-  status: "none" | "pending" | "mined";
-}
+export type { IdentityStatus as IdentityState } from "../../api/wire/identity";
 
 export type AreaKind = "district" | "building";
 
@@ -43,7 +40,7 @@ export interface AreaResult {
   voters: number;
   turnout: number;
   tallies: number[][];
-  accepted?: boolean | null;
+  accepted: boolean | null;
 }
 
 export interface DecisionRule {
@@ -56,7 +53,7 @@ export interface DecisionRule {
 /** The secret-poll fields of GET /api/polls/:id. */
 export interface SecretPollFields {
   secret?: boolean;
-  census?: CensusSummary;
+  census?: CensusSummary | null;
   areas?: AreaResult[];
   rule?: DecisionRule | null;
 }

@@ -41,9 +41,10 @@ const PRIVACY_RESULTS: Record<ResultsVisibility, MessageKey> = {
   afterClose: "privacy.afterClose",
 };
 
-/** Who can see what, in one plain sentence. */
-export function privacyText(poll: Pick<PollSummary, "content">): string {
-  return `${t("privacy.open")} ${t(PRIVACY_RESULTS[resultsVisibility(poll.content)])}`;
+/** Who can see what, in one plain sentence: an open vote's ballots carry a voter key, a secret one's nothing. */
+export function privacyText(poll: Pick<PollSummary, "content"> & { secret?: boolean }): string {
+  const who = poll.secret ? t("privacy.secret") : t("privacy.open");
+  return `${who} ${t(PRIVACY_RESULTS[resultsVisibility(poll.content)])}`;
 }
 
 export type ResultsShown = { shown: true } | { shown: false; why: MessageKey };

@@ -7,7 +7,7 @@ import { chainConfig } from "../api";
 import { el, mount } from "../dom";
 import { formatNumber, t } from "../i18n";
 import { verifyReceipt } from "../receipt";
-import type { FullReceipt } from "../../../contracts/protocol/receipt";
+import type { AnyReceipt } from "../receipt";
 import { errorNotice, notice, shortHex } from "./ui";
 
 export interface VerifyContext {
@@ -17,7 +17,7 @@ export interface VerifyContext {
   receiptOf?: (revision: number) => string | null;
 }
 
-function technical(receipt: FullReceipt, outcome: { root: string; block: number; ballots: number }): HTMLElement {
+function technical(receipt: AnyReceipt, outcome: { root: string; block: number; ballots: number }): HTMLElement {
   return el(
     "details",
     { class: "tech" },
@@ -38,7 +38,7 @@ function technical(receipt: FullReceipt, outcome: { root: string; block: number;
 
 export async function showVerification(
   target: HTMLElement,
-  receipt: FullReceipt,
+  receipt: AnyReceipt,
   context: VerifyContext,
 ): Promise<void> {
   mount(target, el("p", { role: "status", class: "muted" }, t("verify.checking")));

@@ -61,6 +61,8 @@ export const en = {
   "turnout.count": "Residents who have voted: {voters}.",
   "privacy.open":
     "Open vote: anyone can see each ballot's choices and time, signed with a voter key that does not show your name; the city's server knows which key is yours.",
+  "privacy.secret":
+    "Secret vote: each ballot's choices and time are public, but nothing links a ballot to a resident, not even for the city; a proof shows only that it comes from someone who may vote.",
   "privacy.live": "The site shows the counts as ballots come in.",
   "privacy.afterVote":
     "The site shows you the counts once you have voted, and everyone once voting closes; the counts are public on the ledger all along.",
@@ -131,6 +133,7 @@ export const en = {
   "tech.tx": "Transaction",
   "tech.block": "Block",
   "tech.revision": "Revision",
+  "tech.nullifier": "Nullifier",
   "tech.voterKey": "Voter key address",
   "tech.keyAddress": "Key address",
   "tech.enrolmentTx": "Enrolment transaction",
@@ -440,7 +443,6 @@ export const en = {
   "secret.yourVote": "Your secret vote, as kept on this device:",
   "secret.notHere":
     "This device keeps no secret vote of yours in this poll. If you voted from another device, your vote stands; voting here again replaces it only if this device has your anonymous identity.",
-  "secret.failed": "Your secret ballot was not recorded: {reason}",
   "secret.notInCensus":
     "Your anonymous identity is not on this poll's list: a secret poll counts the residents who had one registered when it was created.",
   "areas.titleDistrict": "Results by district",

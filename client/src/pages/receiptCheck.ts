@@ -1,8 +1,12 @@
-/** "Check a receipt": anyone pastes or uploads a receipt and the browser checks it against the chain. */
+/**
+ * "Check a receipt": anyone pastes or uploads a receipt (of an open or a secret ballot) and the
+ * browser checks it against the chain.
+ */
 import { el } from "../dom";
 import { t } from "../i18n";
 import { parseFullReceipt, ReceiptFormatError } from "../../../contracts/protocol/receipt";
 import { showVerification } from "../components/verifyView";
+import { looksSecret, parseSecretReceipt } from "../secret/secretReceipt";
 import { field, heading, notice } from "../components/ui";
 
 export function receiptCheckPage(main: HTMLElement): void {
@@ -23,7 +27,9 @@ export function receiptCheckPage(main: HTMLElement): void {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     try {
-      void showVerification(output, parseFullReceipt(text.value), { mine: false });
+      const parsed = JSON.parse(text.value) as unknown;
+      const receipt = looksSecret(parsed) ? parseSecretReceipt(parsed) : parseFullReceipt(parsed);
+      void showVerification(output, receipt, { mine: false });
     } catch (error) {
       const bad = error instanceof ReceiptFormatError ? error.field : "(json)";
       output.replaceChildren(notice("error", t("receipt.invalid", { field: bad })));

@@ -1,6 +1,7 @@
 /**
  * A poll to vote in: its questions, what voting earns, who sees what, the resident's current vote,
- * the ballot signed here with the voter key, and the results as the poll's state and setting allow.
+ * the ballot signed here with the voter key (or, in a secret poll, proved with the anonymous
+ * identity), and the results as the poll's state and setting allow.
  */
 import { api } from "../api";
 import { el } from "../dom";
@@ -21,6 +22,8 @@ import {
   stateBadge,
 } from "../components/ui";
 import { voteForm } from "../components/voteForm";
+import { secretBallotSection } from "../components/secretBallotSection";
+import type { SecretPoll } from "../components/secretBallotSection";
 import { requireSession } from "./session";
 
 interface Loaded {
@@ -54,6 +57,8 @@ function pointsLine(poll: PollDetail, voted: boolean): HTMLElement | string {
 
 /** What the resident can do in this poll now, under "Your ballot". */
 function ballotArea({ mine, poll, me, current }: Loaded, residentId: string): Node[] {
+  // A secret ballot is not the API's to know: this device keeps it.
+  if ((poll as SecretPoll).secret) return [secretBallotSection(poll, me, residentId)];
   if (!mine)
     return [notice("info", t("vote.notEligible", { district: formatNumber(me.district) }), " ", scopeText(poll))];
   const myBallot = mine.myBallot;

@@ -1,0 +1,205 @@
+/**
+ * A secret ballot's membership proof, made in a Web Worker: the area's census from the API (no
+ * session), its Semaphore group rebuilt and checked against the census's root, the proving files for
+ * the group's depth from the API's own static files (never a CDN), and the Semaphore v4 proof bound to
+ * poll, contract, chain, choices and revision.
+ */
+import { Group } from "@semaphore-protocol/group";
+import { Identity } from "@semaphore-protocol/identity";
+import { generateProof, verifyProof } from "@semaphore-protocol/proof";
+import { proofDepthFor, secretMessage, secretScope } from "../../../contracts/protocol/secretBallot";
+import type { CensusAreaAnswer, SecretProof } from "../secretTypes";
+
+export interface ProveRequest {
+  pollId: number;
+  chainId: number;
+  ballotBox: string;
+  area: number;
+  choices: string;
+  revision: number;
+  /** The identity's exported secret: it stays in this browser, in the worker's memory. */
+  identity: string;
+  /** The circuit depth to prove with; by default the smallest that fits the area's group. */
+  depth?: number;
+}
+
+export type ProveProgress =
+  | { phase: "census" }
+  | { phase: "group"; members: number }
+  | { phase: "download"; loaded: number; total: number }
+  | { phase: "proving"; depth: number };
+
+export interface ProveResult {
+  area: number;
+  proof: SecretProof;
+  /** Milliseconds spent in each step, measured in the worker. */
+  timings: { census: number; group: number; download: number; proving: number };
+}
+
+export class ProveError extends Error {
+  constructor(
+    readonly code: "CENSUS_AREA_UNKNOWN" | "NOT_IN_CENSUS" | "CENSUS_MISMATCH" | "ARTIFACT_MISSING" | "NETWORK_ERROR",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** GET without session or cookies: the census and proving files are public. */
+async function publicGet(path: string): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(path, { credentials: "omit" });
+  } catch (error) {
+    throw new ProveError("NETWORK_ERROR", error instanceof Error ? error.message : String(error));
+  }
+  return res;
+}
+
+export async function fetchCensusArea(pollId: number, area: number): Promise<CensusAreaAnswer> {
+  const res = await publicGet(`/api/polls/${pollId}/census/areas/${area}`);
+  if (res.status === 404) throw new ProveError("CENSUS_AREA_UNKNOWN", `area ${area} is not in poll ${pollId}'s census`);
+  if (!res.ok) throw new ProveError("NETWORK_ERROR", `census answered ${res.status}`);
+  return (await res.json()) as CensusAreaAnswer;
+}
+
+/** Reads a proving file, reporting bytes as they arrive. */
+async function download(path: string, onBytes: (loaded: number, total: number) => void): Promise<Uint8Array> {
+  const res = await publicGet(path);
+  if (!res.ok || !res.body) throw new ProveError("ARTIFACT_MISSING", `${path} answered ${res.status}`);
+  const total = Number(res.headers.get("content-length") ?? 0);
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let loaded = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    loaded += value.length;
+    onBytes(loaded, Math.max(total, loaded));
+  }
+  const bytes = new Uint8Array(loaded);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return bytes;
+}
+
+/** Both proving files of `depth`, with one progress figure over the two. */
+export async function provingFiles(
+  depth: number,
+  onProgress: (p: ProveProgress) => void,
+): Promise<{ wasm: Uint8Array; zkey: Uint8Array }> {
+  const seen = { wasm: [0, 0], zkey: [0, 0] };
+  const report = () =>
+    onProgress({ phase: "download", loaded: seen.wasm[0]! + seen.zkey[0]!, total: seen.wasm[1]! + seen.zkey[1]! });
+  const [wasm, zkey] = await Promise.all(
+    (["wasm", "zkey"] as const).map((kind) =>
+      download(`/artifacts/semaphore-${depth}.${kind}`, (loaded, total) => {
+        seen[kind] = [loaded, total];
+        report();
+      }),
+    ),
+  );
+  return { wasm: wasm!, zkey: zkey! };
+}
+
+export async function proveSecretBallot(
+  request: ProveRequest,
+  onProgress: (p: ProveProgress) => void,
+): Promise<ProveResult> {
+  const clock = () => performance.now();
+  let mark = clock();
+  const lap = () => {
+    const now = clock();
+    const spent = now - mark;
+    mark = now;
+    return Math.round(spent);
+  };
+  onProgress({ phase: "census" });
+  const census = await fetchCensusArea(request.pollId, request.area);
+  const census_ms = lap();
+  onProgress({ phase: "group", members: census.commitments.length });
+  const identity = Identity.import(request.identity);
+  const group = new Group(census.commitments.map((c) => BigInt(c)));
+  if (group.root.toString() !== BigInt(census.root).toString() || group.size !== census.members) {
+    throw new ProveError("CENSUS_MISMATCH", "the area's identities do not give the census's root");
+  }
+  if (group.indexOf(identity.commitment) < 0) {
+    throw new ProveError("NOT_IN_CENSUS", "this identity is not in the area's census");
+  }
+  const group_ms = lap();
+  const depth = request.depth ?? proofDepthFor(group.size);
+  const files = await provingFiles(depth, onProgress);
+  const download_ms = lap();
+  onProgress({ phase: "proving", depth });
+  const proof = await generateProof(
+    identity,
+    group,
+    secretMessage(BigInt(request.choices), BigInt(request.revision)),
+    secretScope(request.chainId, request.ballotBox, request.pollId),
+    depth,
+    // snarkjs reads Uint8Arrays as in-memory files; the types only name paths.
+    files as unknown as { wasm: string; zkey: string },
+  );
+  return {
+    area: request.area,
+    proof: {
+      depth: proof.merkleTreeDepth,
+      root: proof.merkleTreeRoot.toString(),
+      nullifier: proof.nullifier.toString(),
+      points: proof.points.map(String),
+    },
+    timings: { census: census_ms, group: group_ms, download: download_ms, proving: lap() },
+  };
+}
+
+export interface MeasureResult {
+  depth: number;
+  download: number;
+  proving: number;
+  verifying: number;
+  valid: boolean;
+}
+
+/**
+ * Times a proof at `depth` as a census of up to 2^depth residents needs, without building such a
+ * census: the member's path has `depth` random siblings, and hashing up them (each step is a group of
+ * two, whose root is Poseidon of the pair) gives the root of a tree the member really is in. The
+ * circuit does the same work as for any group of that depth; the proof is then verified.
+ */
+export async function measureProof(depth: number, onProgress: (p: ProveProgress) => void): Promise<MeasureResult> {
+  const identity = new Identity();
+  const siblings: bigint[] = [];
+  let node = identity.commitment;
+  for (let level = 0; level < depth; level++) {
+    const sibling = BigInt(
+      `0x${[...crypto.getRandomValues(new Uint8Array(31))].map((b) => b.toString(16).padStart(2, "0")).join("")}`,
+    );
+    siblings.push(sibling);
+    node = new Group([node, sibling]).root;
+  }
+  let mark = performance.now();
+  const lap = () => {
+    const now = performance.now();
+    const spent = Math.round(now - mark);
+    mark = now;
+    return spent;
+  };
+  const files = await provingFiles(depth, onProgress);
+  const download = lap();
+  onProgress({ phase: "proving", depth });
+  const proof = await generateProof(
+    identity,
+    { root: node, leaf: identity.commitment, index: 0, siblings },
+    1n,
+    2n,
+    depth,
+    files as unknown as { wasm: string; zkey: string },
+  );
+  const proving = lap();
+  const valid = await verifyProof(proof);
+  return { depth, download, proving, verifying: lap(), valid };
+}
