@@ -10,7 +10,7 @@ import { chainReader } from "../chain";
 import { el, mount } from "../dom";
 import { formatNumber, t } from "../i18n";
 import { unlockIdentity, unlockedIdentity } from "../keys/identity";
-import { runProver } from "../secret/runProver";
+import { Prover } from "../secret/runProver";
 import type { ProveProgress, ProveResult } from "../secret/prover";
 import { saveSecretVote } from "../secret/secretStore";
 import type { SecretVote } from "../secret/secretStore";
@@ -70,8 +70,22 @@ function progressView() {
   return { node: el("div", { class: "secret-progress" }, bar, text), show, say, stop: stopTicker };
 }
 
+let shared: Prover | null = null;
+
+/** One prover worker for the page's lifetime: what it readied (files, curve) serves every vote. */
+function prover(): Prover {
+  shared ??= new Prover();
+  return shared;
+}
+
 export function secretVoteForm(input: SecretVoteFormInput): HTMLFormElement {
   const { poll, residentId, area } = input;
+  const progress = progressView();
+  let casting = false;
+  // Readied while the resident chooses, so casting only proves; a failure shows again on casting.
+  prover()
+    .prepare(poll.pollId, area, (p) => casting && progress.show(p))
+    .catch(() => undefined);
   const fields = ballotFields(poll.pollId, poll.questions, poll.content, input.current);
   const password = el("input", { type: "password", name: "password", autocomplete: "current-password" });
   const locked = !unlockedIdentity(residentId);
@@ -96,7 +110,7 @@ export function secretVoteForm(input: SecretVoteFormInput): HTMLFormElement {
       return mount(status, notice("error", t("error.PASSWORD_REQUIRED")));
     }
     button.disabled = true;
-    const progress = progressView();
+    casting = true;
     mount(status, progress.node);
     void (async () => {
       try {
@@ -104,7 +118,7 @@ export function secretVoteForm(input: SecretVoteFormInput): HTMLFormElement {
         const config = await chainConfig();
         const choices = encodeChoices(poll.questions, picked.selected).toString();
         const prove = (revision: number) =>
-          runProver(
+          prover().prove(
             {
               pollId: poll.pollId,
               chainId: config.chainId,
@@ -151,6 +165,7 @@ export function secretVoteForm(input: SecretVoteFormInput): HTMLFormElement {
         input.done(vote);
       } catch (error) {
         progress.stop();
+        casting = false;
         mount(status, errorNotice(error));
         button.disabled = false;
       }

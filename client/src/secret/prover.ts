@@ -106,43 +106,99 @@ export async function provingFiles(
   return { wasm: wasm!, zkey: zkey! };
 }
 
+/** What a proof in one area needs, fetched and checked once: the census, its group and the files. */
+interface Prepared {
+  census: CensusAreaAnswer;
+  group: Group;
+  depth: number;
+  files: { wasm: Uint8Array; zkey: Uint8Array };
+  timings: { census: number; group: number; download: number };
+}
+
+const prepared = new Map<string, Promise<Prepared>>();
+
+function stopwatch() {
+  let mark = performance.now();
+  return () => {
+    const now = performance.now();
+    const spent = Math.round(now - mark);
+    mark = now;
+    return spent;
+  };
+}
+
+/**
+ * Fetches and checks the area's census and the proving files for its depth, once per worker: the
+ * page starts this as the form appears, so casting only proves. A failure is forgotten, to retry.
+ */
+export function prepareArea(
+  pollId: number,
+  area: number,
+  depth: number | undefined,
+  onProgress: (p: ProveProgress) => void,
+): Promise<Prepared> {
+  const key = `${pollId}/${area}/${depth ?? ""}`;
+  let found = prepared.get(key);
+  if (!found) {
+    found = (async () => {
+      const lap = stopwatch();
+      onProgress({ phase: "census" });
+      const census = await fetchCensusArea(pollId, area);
+      const censusMs = lap();
+      onProgress({ phase: "group", members: census.commitments.length });
+      const group = new Group(census.commitments.map((c) => BigInt(c)));
+      if (group.root.toString() !== BigInt(census.root).toString() || group.size !== census.members) {
+        throw new ProveError("CENSUS_MISMATCH", "the area's identities do not give the census's root");
+      }
+      const groupMs = lap();
+      const chosen = depth ?? proofDepthFor(group.size);
+      const files = await provingFiles(chosen, onProgress);
+      await warmCurve();
+      return { census, group, depth: chosen, files, timings: { census: censusMs, group: groupMs, download: lap() } };
+    })();
+    found.catch(() => prepared.delete(key));
+    prepared.set(key, found);
+  }
+  return found;
+}
+
+let warming: Promise<unknown> | null = null;
+
+/**
+ * Builds snarkjs's curve (its WebAssembly and worker threads) ahead of the first proof: checking any
+ * proof builds and caches it, and a proof of zeros is simply found invalid.
+ */
+function warmCurve(): Promise<unknown> {
+  warming ??= verifyProof({
+    merkleTreeDepth: 1,
+    merkleTreeRoot: "0",
+    nullifier: "0",
+    message: "0",
+    scope: "0",
+    points: ["0", "0", "0", "0", "0", "0", "0", "0"],
+  }).catch(() => false);
+  return warming;
+}
+
 export async function proveSecretBallot(
   request: ProveRequest,
   onProgress: (p: ProveProgress) => void,
 ): Promise<ProveResult> {
-  const clock = () => performance.now();
-  let mark = clock();
-  const lap = () => {
-    const now = clock();
-    const spent = now - mark;
-    mark = now;
-    return Math.round(spent);
-  };
-  onProgress({ phase: "census" });
-  const census = await fetchCensusArea(request.pollId, request.area);
-  const census_ms = lap();
-  onProgress({ phase: "group", members: census.commitments.length });
+  const ready = await prepareArea(request.pollId, request.area, request.depth, onProgress);
   const identity = Identity.import(request.identity);
-  const group = new Group(census.commitments.map((c) => BigInt(c)));
-  if (group.root.toString() !== BigInt(census.root).toString() || group.size !== census.members) {
-    throw new ProveError("CENSUS_MISMATCH", "the area's identities do not give the census's root");
-  }
-  if (group.indexOf(identity.commitment) < 0) {
+  if (ready.group.indexOf(identity.commitment) < 0) {
     throw new ProveError("NOT_IN_CENSUS", "this identity is not in the area's census");
   }
-  const group_ms = lap();
-  const depth = request.depth ?? proofDepthFor(group.size);
-  const files = await provingFiles(depth, onProgress);
-  const download_ms = lap();
-  onProgress({ phase: "proving", depth });
+  const lap = stopwatch();
+  onProgress({ phase: "proving", depth: ready.depth });
   const proof = await generateProof(
     identity,
-    group,
+    ready.group,
     secretMessage(BigInt(request.choices), BigInt(request.revision)),
     secretScope(request.chainId, request.ballotBox, request.pollId),
-    depth,
+    ready.depth,
     // snarkjs reads Uint8Arrays as in-memory files; the types only name paths.
-    files as unknown as { wasm: string; zkey: string },
+    ready.files as unknown as { wasm: string; zkey: string },
   );
   return {
     area: request.area,
@@ -152,7 +208,7 @@ export async function proveSecretBallot(
       nullifier: proof.nullifier.toString(),
       points: proof.points.map(String),
     },
-    timings: { census: census_ms, group: group_ms, download: download_ms, proving: lap() },
+    timings: { ...ready.timings, proving: lap() },
   };
 }
 
@@ -168,7 +224,8 @@ export interface MeasureResult {
  * Times a proof at `depth` as a census of up to 2^depth residents needs, without building such a
  * census: the member's path has `depth` random siblings, and hashing up them (each step is a group of
  * two, whose root is Poseidon of the pair) gives the root of a tree the member really is in. The
- * circuit does the same work as for any group of that depth; the proof is then verified.
+ * circuit does the same work as for any group of that depth; the proof is then verified. Files and
+ * curve are ready before the clock starts, as the vote form readies them while the resident chooses.
  */
 export async function measureProof(depth: number, onProgress: (p: ProveProgress) => void): Promise<MeasureResult> {
   const identity = new Identity();
@@ -181,14 +238,9 @@ export async function measureProof(depth: number, onProgress: (p: ProveProgress)
     siblings.push(sibling);
     node = new Group([node, sibling]).root;
   }
-  let mark = performance.now();
-  const lap = () => {
-    const now = performance.now();
-    const spent = Math.round(now - mark);
-    mark = now;
-    return spent;
-  };
+  const lap = stopwatch();
   const files = await provingFiles(depth, onProgress);
+  await warmCurve();
   const download = lap();
   onProgress({ phase: "proving", depth });
   const proof = await generateProof(

@@ -1,27 +1,38 @@
 /**
- * Makes a secret ballot's proof off the page's thread and reports progress back. A `{ measure:
- * depth }` message times a proof at that depth instead (how the proof-time figure is measured).
+ * The prover's worker: readies an area (census, group, proving files, curve), proves secret ballots,
+ * and times proofs at a given depth (how the proof-time figure is measured). Each request carries an
+ * id its answers repeat, since the page may ask to prove while the area is still being readied.
  */
 import "../polyfills";
-import { measureProof, ProveError, proveSecretBallot } from "./prover";
+import { measureProof, prepareArea, ProveError, proveSecretBallot } from "./prover";
 import type { MeasureResult, ProveProgress, ProveRequest, ProveResult } from "./prover";
 
-export type ProverAnswer =
+export type ProverRequest =
+  | { id: number; kind: "prepare"; pollId: number; area: number }
+  | { id: number; kind: "prove"; request: ProveRequest }
+  | { id: number; kind: "measure"; depth: number };
+
+export type ProverAnswer = { id: number } & (
   | { type: "progress"; progress: ProveProgress }
-  | { type: "done"; result: ProveResult | MeasureResult }
-  | { type: "error"; code: string; message: string };
+  | { type: "done"; result: ProveResult | MeasureResult | null }
+  | { type: "error"; code: string; message: string }
+);
 
-const post = (answer: ProverAnswer) => postMessage(answer);
-
-addEventListener("message", (event: MessageEvent<ProveRequest | { measure: number }>) => {
-  const request = event.data;
-  const onProgress = (progress: ProveProgress) => post({ type: "progress", progress });
-  const work =
-    "measure" in request ? measureProof(request.measure, onProgress) : proveSecretBallot(request, onProgress);
+addEventListener("message", (event: MessageEvent<ProverRequest>) => {
+  const ask = event.data;
+  const post = (answer: ProverAnswer) => postMessage(answer);
+  const onProgress = (progress: ProveProgress) => post({ id: ask.id, type: "progress", progress });
+  const work: Promise<ProveResult | MeasureResult | null> =
+    ask.kind === "prepare"
+      ? prepareArea(ask.pollId, ask.area, undefined, onProgress).then(() => null)
+      : ask.kind === "prove"
+        ? proveSecretBallot(ask.request, onProgress)
+        : measureProof(ask.depth, onProgress);
   work
-    .then((result) => post({ type: "done", result }))
+    .then((result) => post({ id: ask.id, type: "done", result }))
     .catch((error: unknown) =>
       post({
+        id: ask.id,
         type: "error",
         code: error instanceof ProveError ? error.code : "PROOF_FAILED",
         message: error instanceof Error ? error.message : String(error),
