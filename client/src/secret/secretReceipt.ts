@@ -7,7 +7,6 @@ import { getAddress } from "ethers";
 import { ReceiptFormatError } from "../../../contracts/protocol/receipt";
 
 export interface SecretReceipt {
-  kind: "secret";
   pollId: number;
   leafIndex: number;
   leaf: string;
@@ -47,7 +46,6 @@ export function parseSecretReceipt(input: unknown): SecretReceipt {
   const text = (v: unknown, pattern: RegExp) => (typeof v === "string" && pattern.test(v) ? v : null);
   const ballotBox = need("ballotBox", text(r.ballotBox, /^0x[0-9a-fA-F]{40}$/));
   return {
-    kind: "secret",
     pollId: need("pollId", whole(r.pollId, 0xffffffff)),
     leafIndex: need("leafIndex", whole(r.leafIndex, 0xffffffff)),
     leaf: need("leaf", text(r.leaf, HASH)).toLowerCase(),

@@ -79,7 +79,6 @@ export async function secretReceiptOf(
   const mined = await chainReader(config).provider.getTransactionReceipt(state.txHash);
   if (!mined) return null;
   return {
-    kind: "secret",
     pollId: sent.pollId,
     leafIndex: state.leafIndex,
     leaf: state.leaf.toLowerCase(),
