@@ -1,6 +1,6 @@
 /**
  * Public poll page: text, who may vote and who did, who sees what, the outcome, results (as the
- * poll's state and setting allow), ballots over time, the recount, the ballot list, and the
+ * poll's state and setting allow) in total and by area with the poll's rule, ballots over time, the recount, the ballot list, and the
  * technical details observers check.
  */
 import { api } from "../api";
@@ -8,6 +8,7 @@ import { el, mount } from "../dom";
 import { t } from "../i18n";
 import type { Cleanup } from "../router";
 import type { PollDetail, Timeline } from "../types";
+import { areaResults } from "../components/areaResults";
 import { ballotList } from "../components/ballotList";
 import { countsView, resultsView } from "../components/results";
 import { outcomeSection, pollFacts, resultsHeading, resultsShown } from "../components/pollText";
@@ -62,7 +63,8 @@ export async function explorerPollPage(main: HTMLElement, params: Record<string,
   const shown = resultsShown(poll, null);
   const live = el("div", { "aria-live": "off" });
   const timeline = el("div");
-  const drawLive = (p: PollDetail) => mount(live, countsView(p), resultsView(p, shown));
+  const drawLive = (p: PollDetail) =>
+    mount(live, countsView(p), resultsView(p, shown), shown.shown ? areaResults(p) : null);
   const loadTimeline = async () => {
     try {
       const { buckets } = await api<Timeline>("GET", `/api/polls/${pollId}/timeline`);
