@@ -32,6 +32,13 @@ import { ballotRoutes } from "./ballots/routes";
 import { PollService } from "./polls/service";
 import { pollRoutes } from "./polls/routes";
 import { EligibilityCounter } from "./polls/eligibility";
+import { AreaResults } from "./polls/areas";
+import { CensusService } from "./census/service";
+import { censusRoutes } from "./census/routes";
+import { ProofVerifier } from "./secret/proofVerifier";
+import { SqlNullifierReservations } from "./secret/reservations";
+import { SecretBallotService } from "./secret/service";
+import { secretBallotRoutes } from "./secret/routes";
 import { healthRoutes } from "./health/routes";
 import { residentMigrations } from "./residents/schema";
 import { SqlResidentStore } from "./residents/store";
@@ -99,7 +106,8 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
 
   const notifier = new MinedNotifier();
   follower.addListener(state);
-  const trees = new PollTrees(follower.store);
+  // An open ballot counts in its voter key's district, a secret one in its census area.
+  const trees = new PollTrees(follower.store, (b) => b.area ?? state.districtOf(b.voter));
   follower.addListener(trees);
   follower.addListener(minedBallotsListener({ outbox, relayer, notifier, metrics, log }));
 
@@ -115,7 +123,21 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
     enrolled: () => follower.store.activeVotersByDistrict(),
   });
   follower.addListener(eligibility);
-  const polls = new PollService(chain, state, trees, eligibility);
+  const censuses = new CensusService(
+    state,
+    follower.store,
+    () => residentStore.buildings(),
+    log.child({ part: "census" }),
+  );
+  follower.addListener(censuses);
+  const polls = new PollService(
+    chain,
+    state,
+    trees,
+    eligibility,
+    new AreaResults(trees, censuses, eligibility),
+    censuses,
+  );
   const authService = new AuthService(residents, new SqlSessionStore(sql), {
     sessionTtlSeconds: config.sessionTtlSeconds,
     lockoutSeconds: config.lockoutSeconds,
@@ -152,11 +174,26 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
     () => residents.pepper,
   );
 
+  const secretBallots = new SecretBallotService(
+    chain,
+    state,
+    censuses,
+    new ProofVerifier(chain),
+    outbox,
+    ballots,
+    new SqlNullifierReservations(sql),
+    metrics,
+    limiter,
+    () => relayer.notify(),
+  );
+
   const specs: RouteSpec[] = [
     ...healthRoutes(ctx),
     ...pollRoutes(polls),
+    ...censusRoutes(censuses),
     ...resultRoutes(new ResultsService(chain, state, follower, trees)),
     ...ballotRoutes(ballots, notifier, chain.deployment),
+    ...secretBallotRoutes(secretBallots, notifier, chain.deployment),
     ...residentRoutes(residents, new PasswordResets(residents)),
     ...authRoutes(authService),
     ...keyRoutes(residents, keys),

@@ -1,7 +1,8 @@
 /** Polls as the API answers them: on-chain shape, text from the chain, turnout. */
 import { z } from "zod";
 import { hash32, isoTime, pollParams } from "./common";
-import { pollContent, pollOutcome, pollState, question } from "./protocol";
+import { decisionRule, pollContent, pollOutcome, pollState, question } from "./protocol";
+import { areaKind } from "./census";
 
 export { pollParams };
 
@@ -16,6 +17,7 @@ export const pollSummary = z.object({
   districts: z.array(z.number().int()),
   revote: z.boolean(),
   points: z.number().int(),
+  secret: z.boolean().describe("ballots prove census membership and name no voter; no points"),
   questions: z.array(question),
   content: pollContent.nullable().describe("the poll's text, null if the chain's text does not match its hash"),
   contentHash: hash32,
@@ -31,9 +33,25 @@ export const pollSummary = z.object({
 
 export const pollList = z.object({ polls: z.array(pollSummary) });
 
+export const areaResult = z.object({
+  area: z.number().int().describe("a census area of a secret poll, or a district of an open one"),
+  label: z.string(),
+  eligible: z.number().int().describe("census members of the area, or the register's residents of the district"),
+  voters: z.number().int().describe("residents (or nullifiers) whose ballot counts in the area"),
+  tallies: z.array(z.array(z.number().int())).describe("per question, per option"),
+  turnout: z.number().describe("voters / eligible, 0 to 1"),
+  accepted: z.boolean().nullable().describe("whether the area accepts by the poll's rule; null without one"),
+});
+
 export const pollDetail = pollSummary.extend({
   tallies: z.array(z.string()).describe("counted choices per option, in the order of the choice bitmap"),
   ballotRoot: hash32,
+  census: z
+    .object({ root: hash32, snapshotBlock: z.number().int(), eligible: z.number().int(), areaKind })
+    .nullable()
+    .describe("a secret poll's census as committed on-chain; null for an open poll"),
+  areas: z.array(areaResult),
+  rule: decisionRule.nullable().describe("the poll's decision rule, from its content"),
 });
 
 export const ballotStatus = z.enum(["accepted", "sent", "mined", "superseded", "failed"]);

@@ -3,7 +3,7 @@
  * its protocol type below, so the two cannot drift.
  */
 import { z } from "zod";
-import type { FullReceipt, PollContent, PollOutcome, Question } from "../../contracts/protocol";
+import type { FullReceipt, PollContent, PollOutcome, Question, SecretReceipt } from "../../contracts/protocol";
 import { LANGUAGES, POLL_STATES, RESULTS_VISIBILITY } from "../../contracts/protocol";
 import { address, decimal, hash32 } from "./common";
 
@@ -51,6 +51,11 @@ export const receipt = z.object({
   revision: z.number().int(),
 });
 
+export const secretReceipt = receipt.omit({ voter: true }).extend({
+  nullifier: decimal.describe("the secret ballot's nullifier, in place of a voter key"),
+  area: z.number().int().describe("the census area the ballot counts in"),
+});
+
 /** Compile-time: each schema describes exactly its protocol type. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const same = <T extends true>(proof: T) => proof;
@@ -58,3 +63,4 @@ same<Same<z.infer<typeof question>, Question>>(true);
 same<Same<z.infer<typeof pollContent>, PollContent>>(true);
 same<Same<z.infer<typeof pollOutcome>, PollOutcome>>(true);
 same<Same<z.infer<typeof receipt>, FullReceipt>>(true);
+same<Same<z.infer<typeof secretReceipt>, SecretReceipt>>(true);

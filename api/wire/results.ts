@@ -1,6 +1,6 @@
 /** What observers read from the API: ballots, proofs, timeline, recount, receipt checks. */
 import { z } from "zod";
-import { address, hash32, pollId, signature65 } from "./common";
+import { address, decimal, hash32, pollId, signature65 } from "./common";
 
 export const proofParams = z.strictObject({ pollId, leafIndex: z.coerce.number().int().min(0).max(0xffffffff) });
 export const pageQuery = z.strictObject({
@@ -11,15 +11,17 @@ export const pageQuery = z.strictObject({
 export const listedBallot = z.object({
   leafIndex: z.number().int(),
   leaf: hash32,
-  voter: address,
-  resident: z.number().int(),
+  voter: z.union([address, z.literal("")]).describe("the voter key; empty for a secret ballot"),
+  resident: z.number().int().describe("the resident's number; 0 for a secret ballot"),
+  nullifier: decimal.nullable().describe("a secret ballot's nullifier; null for an open one"),
+  area: z.number().int().nullable().describe("a secret ballot's census area; null for an open one"),
   choices: z.string(),
   revision: z.number().int(),
-  signature: signature65,
+  signature: z.union([signature65, z.literal("")]),
   txHash: hash32,
   block: z.number().int(),
   time: z.string().nullable(),
-  replaced: z.boolean().describe("a later ballot of the same resident counts instead"),
+  replaced: z.boolean().describe("a later ballot of the same resident (or nullifier) counts instead"),
 });
 
 export const ballotPage = z.object({ total: z.number().int(), ballots: z.array(listedBallot) });
@@ -62,6 +64,8 @@ export const receiptBody = z.object({
   chainId: z.coerce.number().int().min(1),
   // A receipt may carry the ballot's fields too; they are not needed for the proof.
   voter: z.string().optional(),
+  nullifier: z.string().optional(),
+  area: z.union([z.string(), z.number()]).optional(),
   choices: z.union([z.string(), z.number()]).optional(),
   revision: z.union([z.string(), z.number()]).optional(),
 });

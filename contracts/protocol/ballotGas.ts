@@ -78,3 +78,27 @@ export const MAX_BALLOT_GAS = ballotGasLimit(
   true,
   (1n << 256n) - 1n,
 );
+
+/** What a secret ballot adds to an open one's costs (contracts/BallotBox.sol, castSecretBallot). */
+export const SECRET_BALLOT_GAS = {
+  /** The Groth16 check through the Semaphore verifier (four pairings) and its calldata. */
+  proof: 260_000,
+  /** Hashing one level of the area's path to the census root, with its calldata. */
+  censusLevel: 1_200,
+} as const;
+
+/**
+ * Gas enough for `castSecretBallot`: an open ballot's bound for the same shape and choices (the tally
+ * and tree work is the same, with the per-area tallies doubling the tally words), plus the proof and
+ * the census path. No signature is recovered, which the bound keeps as slack.
+ */
+export function secretBallotGasLimit(
+  questions: readonly Question[],
+  revote: boolean,
+  choices: bigint,
+  censusLevels: number,
+): bigint {
+  const open = ballotGasLimit(questions, revote, choices);
+  const areaTallies = BigInt(tallyWords(choices) * BALLOT_GAS.freshWord * 2);
+  return open + areaTallies + BigInt(SECRET_BALLOT_GAS.proof + censusLevels * SECRET_BALLOT_GAS.censusLevel);
+}

@@ -25,3 +25,4 @@ export * from "./census";
 export * from "./secretBallot";
 export * from "./building";
 export * from "./decisionRule";
+export * from "./registryEvents";

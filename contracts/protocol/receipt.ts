@@ -25,6 +25,18 @@ export interface BallotReceipt {
 /** A receipt that carries the ballot's fields too, as the API and the client make them. */
 export type FullReceipt = Required<BallotReceipt>;
 
+/**
+ * A secret ballot's receipt: the nullifier and census area in place of the voter key, so the leaf
+ * keccak256(abi.encode(pollId, nullifier, choices, revision, area)) can be rebuilt from it.
+ */
+export interface SecretReceipt extends Omit<BallotReceipt, "voter" | "choices" | "revision"> {
+  /** Decimal. */
+  nullifier: string;
+  area: number;
+  choices: string;
+  revision: number;
+}
+
 export class ReceiptFormatError extends Error {
   constructor(readonly field: string) {
     super(`receipt: missing or invalid "${field}"`);

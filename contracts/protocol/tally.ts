@@ -23,6 +23,14 @@ export class PollCount {
     this.ballotCount++;
   }
 
+  /** Stops counting a voter's ballot (a resident whose re-vote counts in another area). */
+  withdraw(resident: CastBallot["resident"] | string): void {
+    const previous = this.current.get(resident);
+    if (previous === undefined) return;
+    this.shift(previous, -1n);
+    this.current.delete(resident);
+  }
+
   tallies(): bigint[] {
     return [...this.counts];
   }

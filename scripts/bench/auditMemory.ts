@@ -51,6 +51,9 @@ async function main(): Promise<void> {
         leafIndex: i,
         leaf: ballotLeafNative({ pollId: 1n, voter, choices, revision: 1n }),
         resident: i + 1,
+        voter,
+        nullifier: null,
+        area: null,
         choices,
         time: 1_800_000_000 + Math.floor(i / 3_000),
       });

@@ -16,6 +16,12 @@ const CODES: Readonly<Record<string, string>> = {
   PollUnexpectedState: "POLL_NOT_ACTIVE",
   PollUnknown: "POLL_NOT_FOUND",
   AccessControlUnauthorizedAccount: "RELAYER_NOT_AUTHORIZED",
+  SecretBallotStaleRevision: "BALLOT_STALE_REVISION",
+  SecretBallotAlreadyCast: "BALLOT_ALREADY_CAST",
+  SecretBallotInvalidProof: "PROOF_INVALID",
+  SecretBallotAreaChanged: "BALLOT_AREA_CHANGED",
+  CensusUnknownArea: "CENSUS_AREA_UNKNOWN",
+  PollSecrecyMismatch: "POLL_NOT_SECRET",
 };
 
 /** The transaction ran out of gas even with the most the relayer gives a ballot. */

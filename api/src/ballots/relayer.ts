@@ -8,7 +8,13 @@
  */
 import { Transaction } from "ethers";
 import type { Logger } from "pino";
-import { MAX_BALLOT_GAS, ballotGasLimit, decodeRevert } from "../../../contracts/protocol";
+import {
+  MAX_BALLOT_GAS,
+  ballotBoxInterface,
+  ballotGasLimit,
+  decodeRevert,
+  secretBallotGasLimit,
+} from "../../../contracts/protocol";
 import type { Question } from "../../../contracts/protocol";
 import type { Chain } from "../chain/chain";
 import type { Metrics } from "../metrics";
@@ -263,17 +269,30 @@ export class Relayer {
 
   /** The ballot's gas: the bound for its poll's shape and choices, times its out-of-gas factor. */
   private gasLimit(ballot: OutboxBallot, shape: PollShape | null): bigint {
-    const bound = shape ? ballotGasLimit(shape.questions, shape.revote, ballot.choices) : MAX_BALLOT_GAS;
+    const secret = ballot.secret;
+    const bound = !shape
+      ? MAX_BALLOT_GAS * 2n
+      : secret
+        ? secretBallotGasLimit(shape.questions, shape.revote, ballot.choices, secret.siblings.length)
+        : ballotGasLimit(shape.questions, shape.revote, ballot.choices);
     return bound * BigInt(ballot.gasFactor);
   }
 
+  /** The ballot's castBallot or castSecretBallot calldata. */
+  private calldata(ballot: OutboxBallot): Buffer {
+    if (!ballot.secret) {
+      return encodeCastBallot(
+        BigInt(ballot.pollId),
+        ballot.choices,
+        BigInt(ballot.revision),
+        Buffer.from(ballot.signature.slice(2), "hex"),
+      );
+    }
+    return Buffer.from(ballotBoxInterface.encodeFunctionData("castSecretBallot", secretArgs(ballot)).slice(2), "hex");
+  }
+
   private sign(account: Account, ballot: OutboxBallot, nonce: number, gasPrice: bigint, gasLimit: bigint): SentBallot {
-    const data = encodeCastBallot(
-      BigInt(ballot.pollId),
-      ballot.choices,
-      BigInt(ballot.revision),
-      Buffer.from(ballot.signature.slice(2), "hex"),
-    );
+    const data = this.calldata(ballot);
     const { raw: rawTx, hash } = signLegacyTx(
       {
         nonce,
@@ -411,9 +430,9 @@ export class Relayer {
   private async settleReverted(ballot: OutboxBallot, gasUsed: bigint): Promise<void> {
     let revert: string | null = null;
     try {
-      await this.chain.ballotBox
-        .connect(this.chain.relayers[0] ?? null)
-        .castBallot.staticCall(ballot.pollId, ballot.choices, ballot.revision, ballot.signature);
+      const box = this.chain.ballotBox.connect(this.chain.relayers[0] ?? null);
+      if (ballot.secret) await box.castSecretBallot.staticCall(...secretArgs(ballot));
+      else await box.castBallot.staticCall(ballot.pollId, ballot.choices, ballot.revision, ballot.signature);
     } catch (err) {
       revert = decodeRevert(err)?.name ?? "unknown";
     }
@@ -430,4 +449,16 @@ export class Relayer {
     this.metrics.ballotsFailed.inc({ code });
     this.log.warn({ ballot: ballot.id, code, status }, "ballot transaction reverted");
   }
+}
+
+/** castSecretBallot's arguments from an outbox row. */
+function secretArgs(ballot: OutboxBallot) {
+  const s = ballot.secret!;
+  return [
+    BigInt(ballot.pollId),
+    ballot.choices,
+    BigInt(ballot.revision),
+    { area: s.area, members: s.members, root: BigInt(s.root), index: s.index, siblings: s.siblings },
+    { nullifier: BigInt(s.nullifier), depth: BigInt(s.depth), points: s.points.map(BigInt) },
+  ] as const;
 }

@@ -70,4 +70,34 @@ export const ballotMigrations: Migration[] = [
       CREATE INDEX ballot_reservations_expiry ON ballot_reservations (expires_at);
     `,
   },
+  {
+    // Secret ballots share the outbox: voter holds the nullifier (decimal), resident is 0, and `secret`
+    // the census area's path and the membership proof the transaction carries. Their revisions are
+    // reserved per nullifier.
+    id: "ballots-5-secret",
+    sql: `
+      ALTER TABLE ballots ADD COLUMN secret TEXT;
+      CREATE INDEX ballots_nullifier ON ballots (poll_id, voter) WHERE secret IS NOT NULL;
+      CREATE TABLE secret_ballot_reservations (
+        poll_id INTEGER NOT NULL,
+        nullifier TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        ballot_id TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        PRIMARY KEY (poll_id, nullifier)
+      ) WITHOUT ROWID;
+    `,
+    postgres: `
+      ALTER TABLE ballots ADD COLUMN secret TEXT;
+      CREATE INDEX ballots_nullifier ON ballots (poll_id, voter) WHERE secret IS NOT NULL;
+      CREATE UNLOGGED TABLE secret_ballot_reservations (
+        poll_id BIGINT NOT NULL,
+        nullifier TEXT NOT NULL,
+        revision BIGINT NOT NULL,
+        ballot_id TEXT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        PRIMARY KEY (poll_id, nullifier)
+      );
+    `,
+  },
 ];

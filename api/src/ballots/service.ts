@@ -61,7 +61,8 @@ export class BallotService {
 
   async get(ballotId: string): Promise<OutboxBallot> {
     const found = /^0x[0-9a-f]{64}$/.test(ballotId) ? await this.outbox.get(ballotId) : null;
-    if (!found) throw notFound("BALLOT_NOT_FOUND", "no ballot with this id was accepted here");
+    // A secret ballot's status is read at /api/secret-ballots/:ballotId.
+    if (!found || found.secret) throw notFound("BALLOT_NOT_FOUND", "no ballot with this id was accepted here");
     return found;
   }
 
@@ -75,6 +76,7 @@ export class BallotService {
     const pollId = Number(ballot.pollId);
     const poll = await this.state.poll(pollId);
     if (!poll) throw notFound("POLL_NOT_FOUND", `poll ${pollId} does not exist`);
+    if (poll.census) throw conflict("POLL_IS_SECRET", `poll ${pollId} is secret: send a secret ballot with a proof`);
     const status = ChainState.statusAt(poll, this.nowSeconds());
     if (status !== "Active")
       throw conflict("POLL_NOT_ACTIVE", `poll ${pollId} is ${status.toLowerCase()}`, { state: status });
@@ -123,6 +125,7 @@ export class BallotService {
           choices: ballot.choices,
           revision,
           signature: ballot.signature,
+          secret: null,
         });
       }
     } catch (err) {
@@ -172,8 +175,11 @@ export class BallotService {
     return signer;
   }
 
-  /** Resolves once the ballot is on disk, committed together with others that arrived meanwhile. */
-  private store(ballot: NewBallot): Promise<void> {
+  /**
+   * Resolves once the ballot is on disk, committed together with others that arrived meanwhile (open
+   * and secret ballots alike).
+   */
+  store(ballot: NewBallot): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ ballot, resolve, reject });
       if (!this.flushing) {

@@ -1,7 +1,7 @@
 /** The outbox on either engine; bulk writes are one multi-row statement per 500 ballots. */
 import type { Sql, SqlRunner } from "../store/sql";
 import { inChunks, placeholders } from "../store/sql";
-import type { BallotStatus, MinedEvent, NewBallot, OutboxBallot, OutboxStore, SentBallot } from "./store";
+import type { BallotStatus, MinedEvent, NewBallot, OutboxBallot, OutboxStore, SecretPart, SentBallot } from "./store";
 
 const OPEN = "('accepted', 'sent')";
 const CHUNK = 500;
@@ -15,6 +15,7 @@ interface Row {
   choices: string;
   revision: number;
   signature: string;
+  secret: string | null;
   status: BallotStatus;
   relayer: string | null;
   nonce: number | null;
@@ -40,6 +41,7 @@ function toBallot(r: Row): OutboxBallot {
     choices: BigInt(r.choices),
     revision: r.revision,
     signature: r.signature,
+    secret: r.secret ? (JSON.parse(r.secret) as SecretPart) : null,
     status: r.status,
     relayer: r.relayer,
     nonce: r.nonce,
@@ -71,8 +73,8 @@ export class SqlOutboxStore implements OutboxStore {
       (tx) =>
         inChunks(ballots, CHUNK, async (chunk) => {
           await tx.run(
-            `INSERT INTO ballots (id, poll_id, voter, resident, choices, revision, signature, status, accepted_at)
-             VALUES ${chunk.map(() => `(${placeholders(7)}, 'accepted', ?)`).join(", ")}
+            `INSERT INTO ballots (id, poll_id, voter, resident, choices, revision, signature, secret, status, accepted_at)
+             VALUES ${chunk.map(() => `(${placeholders(8)}, 'accepted', ?)`).join(", ")}
              ON CONFLICT (id) DO NOTHING`,
             chunk.flatMap((b) => [
               b.id,
@@ -82,6 +84,7 @@ export class SqlOutboxStore implements OutboxStore {
               b.choices.toString(),
               b.revision,
               b.signature,
+              b.secret ? JSON.stringify(b.secret) : null,
               now,
             ]),
           );
@@ -198,12 +201,26 @@ export class SqlOutboxStore implements OutboxStore {
 
   finish(id: string, status: "superseded" | "failed", errorCode: string, now: number): Promise<void> {
     return this.sql.transaction(async (tx) => {
-      const ended = await tx.get<{ poll_id: number; resident: number; revision: number }>(
+      const ended = await tx.get<{
+        poll_id: number;
+        resident: number;
+        revision: number;
+        voter: string;
+        secret: string | null;
+      }>(
         `UPDATE ballots SET status = ?, error_code = ?, raw_tx = NULL, final_at = ? WHERE id = ? AND status IN ${OPEN}
-         RETURNING poll_id, resident, revision`,
+         RETURNING poll_id, resident, revision, voter, secret`,
         [status, errorCode, now, id],
       );
       if (!ended) return;
+      if (ended.secret !== null) {
+        await tx.run("DELETE FROM secret_ballot_reservations WHERE poll_id = ? AND nullifier = ? AND revision <= ?", [
+          ended.poll_id,
+          ended.voter,
+          ended.revision,
+        ]);
+        return;
+      }
       await tx.run("DELETE FROM ballot_reservations WHERE poll_id = ? AND resident = ? AND revision <= ?", [
         ended.poll_id,
         ended.resident,

@@ -6,15 +6,35 @@ import type { SqlRunner } from "../store/sql";
 
 export type BallotStatus = "accepted" | "sent" | "mined" | "superseded" | "failed";
 
+/** What a secret ballot's transaction carries besides its choices: the census area's path and the proof. */
+export interface SecretPart {
+  area: number;
+  members: number;
+  /** The area's group root, decimal. */
+  root: string;
+  index: number;
+  siblings: string[];
+  /** Decimal. */
+  nullifier: string;
+  depth: number;
+  /** The Groth16 proof's eight numbers, decimal. */
+  points: string[];
+}
+
 export interface OutboxBallot {
   seq: number;
   id: string;
   pollId: number;
+  /** The voter key; a secret ballot's nullifier (decimal). */
   voter: string;
+  /** The resident's number; 0 for a secret ballot. */
   resident: number;
   choices: bigint;
   revision: number;
+  /** The EIP-712 signature; empty for a secret ballot. */
   signature: string;
+  /** A secret ballot's area path and proof; null for an open ballot. */
+  secret: SecretPart | null;
   status: BallotStatus;
   relayer: string | null;
   nonce: number | null;
@@ -33,7 +53,7 @@ export interface OutboxBallot {
 
 export type NewBallot = Pick<
   OutboxBallot,
-  "id" | "pollId" | "voter" | "resident" | "choices" | "revision" | "signature"
+  "id" | "pollId" | "voter" | "resident" | "choices" | "revision" | "signature" | "secret"
 >;
 
 export interface SentBallot {

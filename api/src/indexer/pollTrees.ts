@@ -16,6 +16,10 @@ export interface PollIndex {
   readonly count: PollCount;
   /** Ballots per minute, keyed by minutes since the epoch. */
   readonly minutes: Map<number, number>;
+  /** The recount per area: census areas in a secret poll, the voter key's district in an open one. */
+  readonly areas: Map<number, PollCount>;
+  /** The area each voter (resident, or nullifier) counts in now. */
+  readonly voterArea: Map<number | string, number>;
 }
 
 interface BallotInput {
@@ -23,15 +27,24 @@ interface BallotInput {
   leafIndex: number;
   leaf: string | Buffer;
   resident: number;
+  voter: string;
+  nullifier: string | null;
+  area: number | null;
   choices: bigint;
   /** Block time in seconds, if known. */
   time: number | null;
 }
 
+/** The area a ballot counts in: its census area, or its voter key's district; null if unknown. */
+export type AreaOf = (ballot: { voter: string; area: number | null }) => number | null;
+
 export class PollTrees implements FollowerListener {
   private polls = new Map<number, PollIndex>();
 
-  constructor(private readonly store: IndexerStore) {}
+  constructor(
+    private readonly store: IndexerStore,
+    private readonly areaOf: AreaOf = (b) => b.area,
+  ) {}
 
   get(pollId: number): PollIndex | undefined {
     return this.polls.get(pollId);
@@ -83,7 +96,9 @@ export class PollTrees implements FollowerListener {
       }
       index.tree.append(fresh.map((b) => (typeof b.leaf === "string" ? Buffer.from(getBytes(b.leaf)) : b.leaf)));
       for (const b of fresh) {
-        index.count.add(b);
+        const voter = b.nullifier ?? b.resident;
+        index.count.add({ resident: voter, choices: b.choices });
+        this.countInArea(index, voter, b);
         if (b.time !== null) {
           const minute = Math.floor(b.time / 60);
           index.minutes.set(minute, (index.minutes.get(minute) ?? 0) + 1);
@@ -92,12 +107,31 @@ export class PollTrees implements FollowerListener {
     }
   }
 
+  private countInArea(index: PollIndex, voter: number | string, b: BallotInput): void {
+    const area = this.areaOf(b);
+    const before = index.voterArea.get(voter);
+    if (before !== undefined && before !== area) index.areas.get(before)?.withdraw(voter);
+    if (area === null) {
+      index.voterArea.delete(voter);
+      return;
+    }
+    let count = index.areas.get(area);
+    if (!count) {
+      count = new PollCount(index.count.totalOptions);
+      index.areas.set(area, count);
+    }
+    count.add({ resident: voter, choices: b.choices });
+    index.voterArea.set(voter, area);
+  }
+
   private async create(pollId: number): Promise<PollIndex> {
     const poll = await this.store.poll(pollId);
     const index: PollIndex = {
       tree: new BallotLayers(nativeKeccak),
       count: new PollCount(poll ? totalOptions(poll.questions) : 256),
       minutes: new Map(),
+      areas: new Map(),
+      voterArea: new Map(),
     };
     this.polls.set(pollId, index);
     return index;

@@ -39,6 +39,11 @@ export class EligibilityCounter implements FollowerListener {
     return polls.map((p) => ({ registered: sum(registered, p), enrolled: sum(enrolled, p) }));
   }
 
+  /** Registered residents per district: who may vote in each district of an open poll. */
+  async registeredByDistrict(): Promise<Map<number, number>> {
+    return (await this.snapshot()).registered;
+  }
+
   afterCommit(batch: IndexedBatch): void {
     if (batch.events.some((e) => e.kind === "voterEnrolled" || e.kind === "voterRevoked")) this.stale = true;
   }

@@ -7,6 +7,8 @@ import { ChainState } from "../indexer/chainState";
 import type { PollTrees } from "../indexer/pollTrees";
 import type { PollRow } from "../indexer/store";
 import type { Eligible, EligibilityCounter } from "./eligibility";
+import type { AreaResults } from "./areas";
+import type { CensusService } from "../census/service";
 
 export interface PollSummary {
   pollId: number;
@@ -17,6 +19,8 @@ export interface PollSummary {
   districts: number[];
   revote: boolean;
   points: number;
+  /** A secret poll: ballots prove census membership and name no voter. */
+  secret: boolean;
   questions: PollRow["questions"];
   content: ReturnType<typeof decodePollContent>;
   contentHash: string;
@@ -36,6 +40,8 @@ export class PollService {
     private readonly state: ChainState,
     private readonly trees: PollTrees,
     private readonly eligibility: EligibilityCounter,
+    private readonly areaResults: AreaResults,
+    private readonly censuses: CensusService,
     private readonly nowSeconds: () => number = () => Math.floor(Date.now() / 1000),
   ) {}
 
@@ -53,17 +59,29 @@ export class PollService {
   async detail(pollId: number) {
     const poll = await this.state.poll(pollId);
     if (!poll) throw notFound("POLL_NOT_FOUND", `poll ${pollId} does not exist`);
-    const [tallies, root, onChain, [eligible]] = await Promise.all([
+    const [tallies, root, onChain, [eligible], { areas, rule }, census] = await Promise.all([
       this.chain.ballotBox.tallies(pollId),
       this.chain.ballotBox.ballotRoot(pollId),
       this.chain.ballotBox.poll(pollId),
       this.eligibility.forPolls([poll]),
+      this.areaResults.of(poll),
+      poll.census ? this.censuses.census(pollId) : null,
     ]);
     return {
       ...this.summary(poll, eligible ?? { registered: 0, enrolled: 0 }),
       ballots: Number(onChain.ballots),
       tallies: tallies.map(String),
       ballotRoot: root,
+      census: census
+        ? {
+            root: census.root,
+            snapshotBlock: census.snapshotBlock,
+            eligible: census.eligible,
+            areaKind: census.areaKind,
+          }
+        : null,
+      areas,
+      rule,
     };
   }
 
@@ -78,6 +96,7 @@ export class PollService {
       districts: p.districts,
       revote: p.revote,
       points: p.points,
+      secret: p.census !== null,
       questions: p.questions,
       content: decodePollContent(p.uri, p.contentHash),
       contentHash: p.contentHash,

@@ -47,6 +47,8 @@ export interface ResidentStore {
   counts(): Promise<{ total: number; activated: number }>;
   /** Registered residents per district code. */
   countsByDistrict(): Promise<Map<number, number>>;
+  /** The register's building strings, each once: the labels of building codes. */
+  buildings(): Promise<string[]>;
   /** Keeps a password-reset code's hash for an activated resident; false if not activated. */
   setResetCode(residentId: string, resetHash: string, expiresAt: number): Promise<boolean>;
   /**
@@ -179,6 +181,11 @@ export class SqlResidentStore implements ResidentStore {
       "SELECT district, COUNT(*) AS c FROM residents GROUP BY district",
     );
     return new Map(rows.map((r) => [r.district, r.c]));
+  }
+
+  async buildings(): Promise<string[]> {
+    const rows = await this.sql.all<{ building: string }>("SELECT DISTINCT building FROM residents");
+    return rows.map((r) => r.building);
   }
 
   async setResetCode(residentId: string, resetHash: string, expiresAt: number): Promise<boolean> {

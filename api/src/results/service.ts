@@ -45,6 +45,8 @@ export class ResultsService {
         leaf: b.leaf,
         voter: b.voter,
         resident: b.resident,
+        nullifier: b.nullifier,
+        area: b.area,
         choices: b.choices.toString(),
         revision: b.revision,
         signature: b.signature,
@@ -52,7 +54,11 @@ export class ResultsService {
         block: b.block,
         time: b.time === null ? null : new Date(b.time * 1000).toISOString(),
         // A later ballot of the same resident (a re-vote) carries a higher revision and counts instead.
-        replaced: b.revision < this.state.lastRevision(pollId, b.resident),
+        replaced:
+          b.revision <
+          (b.nullifier === null
+            ? this.state.lastRevision(pollId, b.resident)
+            : this.state.lastSecretRevision(pollId, b.nullifier)),
       })),
     };
   }
