@@ -4,6 +4,8 @@
  * sessionless intake that checks each proof before its 202, re-votes by nullifier, every threat of the
  * issue refused with nothing stored, and accepted ballots that survive a restart.
  */
+import fs from "node:fs";
+import path from "node:path";
 import { expect } from "chai";
 import { buildingCode, secretBallotLeaf } from "../../contracts/protocol";
 import type { Census } from "../../contracts/protocol";
@@ -232,5 +234,31 @@ describe("secret ballots through the API", function () {
       return area(d.body, "Lenina 3").voters === 1 ? d.body : null;
     });
     expect(area(detail, "Lenina 3").accepted).to.equal(true);
+  });
+});
+
+describe("proving files", function () {
+  this.timeout(120_000);
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack();
+  });
+  after(async () => {
+    await stack.stop();
+  });
+
+  it("serves each depth's wasm and zkey from the npm package, with length and a long cache", async () => {
+    const dir = path.dirname(require.resolve("@zk-kit/semaphore-artifacts/package.json"));
+    for (const name of ["semaphore-1.wasm", "semaphore-20.zkey"]) {
+      const res = await fetch(`${stack.api!.url}/artifacts/${name}`);
+      expect(res.status, name).to.equal(200);
+      const bytes = Buffer.from(await res.arrayBuffer());
+      expect(bytes.equals(fs.readFileSync(path.join(dir, name))), name).to.equal(true);
+      expect(Number(res.headers.get("content-length"))).to.equal(bytes.length);
+      expect(res.headers.get("cache-control")).to.contain("max-age=31536000");
+    }
+    for (const name of ["semaphore-33.wasm", "semaphore-0.zkey", "semaphore-1.json", "..%2Fpackage.json"]) {
+      expect((await fetch(`${stack.api!.url}/artifacts/${name}`)).status, name).to.equal(404);
+    }
   });
 });

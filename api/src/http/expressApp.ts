@@ -13,6 +13,7 @@ import type { Config } from "../config";
 import type { CounterStore } from "../limits/store";
 import { errorHandler, notFoundHandler } from "./errorHandler";
 import { mountRoutes } from "./route";
+import { serveArtifacts } from "./artifacts";
 import type { Authenticators, RouteSpec } from "./route";
 
 export function expressApp(
@@ -36,6 +37,9 @@ export function expressApp(
           "connect-src": ["'self'", new URL(config.publicRpcUrl).origin],
           // Reward pictures may be linked from the city's own sites.
           "img-src": ["'self'", "data:", "https:"],
+          // Proving in the browser: snarkjs compiles WebAssembly and starts its workers from data: URLs.
+          "script-src": ["'self'", "'wasm-unsafe-eval'"],
+          "worker-src": ["'self'", "data:", "blob:"],
         },
       },
     }),
@@ -49,6 +53,7 @@ export function expressApp(
     else next();
   });
   app.use(express.json({ limit: "32kb", strict: true }));
+  serveArtifacts(app);
   const router = express.Router();
   mountRoutes(router, specs, auth, { checkAnswers: config.checkAnswers });
   app.use(router);
