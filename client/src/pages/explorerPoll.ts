@@ -13,6 +13,8 @@ import { ballotList } from "../components/ballotList";
 import { countsView, resultsView } from "../components/results";
 import { outcomeSection, pollFacts, resultsHeading, resultsShown } from "../components/pollText";
 import { recountPanel } from "../components/recountPanel";
+import { secretRecountPanel } from "../components/secretRecountPanel";
+import type { SecretPoll } from "../components/secretBallotSection";
 import { timelineChart } from "../components/timeline";
 import {
   errorNotice,
@@ -87,7 +89,11 @@ export async function explorerPollPage(main: HTMLElement, params: Record<string,
   if (poll.state !== "Pending") {
     main.append(
       section("h-timeline", t("timeline.title"), timeline),
-      section("h-recount", t("recount.title"), recountPanel(poll, shown.shown)),
+      section(
+        "h-recount",
+        t("recount.title"),
+        (poll as SecretPoll).secret ? secretRecountPanel(poll, shown.shown) : recountPanel(poll, shown.shown),
+      ),
       section("h-ballots", t("ledger.title"), ballotList(poll, shown.shown)),
     );
     void loadTimeline();
