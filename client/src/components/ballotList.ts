@@ -29,7 +29,14 @@ function row(poll: PollDetail, b: ListedBallot, showChoices: boolean): HTMLEleme
     "tr",
     { class: replaced ? "replaced" : undefined, "data-replaced": replaced ? "yes" : "no" },
     el("td", {}, formatNumber(b.leafIndex)),
-    el("td", {}, shortHex(b.voter, 4)),
+    // A secret ballot names no voter key: its nullifier stands in, and its area.
+    el(
+      "td",
+      {},
+      b.nullifier === null
+        ? shortHex(b.voter, 4)
+        : el("span", {}, shortHex(BigInt(b.nullifier).toString(16).padStart(64, "0"), 4), ` · ${b.area ?? ""}`),
+    ),
     el("td", {}, showChoices ? choicesText(poll, decodeSafely(poll, b.choices)) : t("ledger.hidden")),
     el("td", {}, formatNumber(Number(b.revision))),
     el("td", {}, replaced ? t("ledger.replaced") : t("ledger.countsYes")),
@@ -75,7 +82,17 @@ export function ballotList(poll: PollDetail, showChoices: boolean): HTMLElement 
                 total: formatNumber(page.total),
               }),
             ),
-            el("thead", {}, el("tr", {}, ...COLUMNS.map((k) => el("th", { scope: "col" }, t(k))))),
+            el(
+              "thead",
+              {},
+              el(
+                "tr",
+                {},
+                ...COLUMNS.map((k) =>
+                  el("th", { scope: "col" }, t(poll.secret && k === "ledger.voter" ? "ledger.nullifier" : k)),
+                ),
+              ),
+            ),
             el("tbody", {}, ...page.ballots.map((b) => row(poll, b, showChoices))),
           ),
         ),

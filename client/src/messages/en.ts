@@ -112,6 +112,7 @@ export const en = {
   "ledger.empty": "No ballots on the ledger yet.",
   "ledger.leaf": "Leaf",
   "ledger.voter": "Voter key",
+  "ledger.nullifier": "Nullifier · area",
   "ledger.choices": "Choices",
   "ledger.revision": "Revision",
   "ledger.counts": "Counts?",

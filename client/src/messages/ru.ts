@@ -114,6 +114,7 @@ export const ru: Record<MessageKey, string> = {
   "ledger.empty": "В реестре пока нет бюллетеней.",
   "ledger.leaf": "Лист",
   "ledger.voter": "Ключ голосования",
+  "ledger.nullifier": "Нуллификатор · участок",
   "ledger.choices": "Выбор",
   "ledger.revision": "Версия",
   "ledger.counts": "Учтён?",

@@ -5,22 +5,9 @@
  */
 import { getAddress } from "ethers";
 import { ReceiptFormatError } from "../../../contracts/protocol/receipt";
+import type { SecretReceipt } from "../../../contracts/protocol/receipt";
 
-export interface SecretReceipt {
-  pollId: number;
-  leafIndex: number;
-  leaf: string;
-  txHash: string;
-  block: number;
-  ballotBox: string;
-  chainId: number;
-  /** The proof's nullifier, decimal. */
-  nullifier: string;
-  area: number;
-  /** The choice bitmap, decimal. */
-  choices: string;
-  revision: number;
-}
+export type { SecretReceipt };
 
 const HASH = /^0x[0-9a-fA-F]{64}$/;
 const DECIMAL = /^\d{1,78}$/;

@@ -69,12 +69,26 @@ export async function waitForSecretBallot(
   }
 }
 
-/** The receipt of a mined secret ballot; its block is read from the chain's node. */
+/**
+ * The receipt of a mined secret ballot: the API's, checked against what this device sent (the check
+ * against the chain comes when the resident asks); else made here, its block read from the node.
+ */
 export async function secretReceiptOf(
   state: SecretBallotState,
   sent: { pollId: number; nullifier: string; area: number; choices: string; revision: number },
   config: ChainConfig,
 ): Promise<SecretReceipt | null> {
+  const given = state.receipt;
+  if (
+    given &&
+    given.pollId === sent.pollId &&
+    given.nullifier === sent.nullifier &&
+    given.area === sent.area &&
+    given.choices === sent.choices &&
+    given.revision === sent.revision
+  ) {
+    return given;
+  }
   if (!state.txHash || !state.leaf || state.leafIndex === undefined || state.leafIndex === null) return null;
   const mined = await chainReader(config).provider.getTransactionReceipt(state.txHash);
   if (!mined) return null;
