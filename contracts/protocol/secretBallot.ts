@@ -42,3 +42,6 @@ export function secretBallotLeaf(b: {
 export function proofDepthFor(members: number): number {
   return Math.min(MAX_PROOF_DEPTH, Math.max(MIN_PROOF_DEPTH, Math.ceil(Math.log2(Math.max(1, members)))));
 }
+
+/** A secret poll's options in all, at most: the nullifier's record keeps revision and area beside its choices. */
+export const MAX_SECRET_OPTIONS = 216;

@@ -14,6 +14,13 @@ import type { CliContext } from "../cli/context";
 import { csvField } from "../cli/residents/csv";
 import { residentsImport } from "../cli/residents/command";
 import { pollCreateFromFile } from "../cli/polls/command";
+import {
+  castSecretBallots,
+  enrolIdentities,
+  SECRET_POLL_NAME,
+  SECRET_RENOVATION_POLL,
+  waitForSecretBallots,
+} from "./secretPoll";
 import { addReward } from "../cli/rewards/rewards";
 import type { Env } from "../cli/io";
 import { closePoll, finalizePoll, publishOutcome } from "../cli/polls/pollActions";
@@ -29,6 +36,8 @@ export const ACTIVATION_CODES_FILE = "activation-codes.csv";
 export const DEMO_VOTERS_FILE = "demo-voters.csv";
 /** Demo voters' keys, one backup file each, for restoring in a browser (Voter key → Restore). */
 export const VOTER_KEYS_DIR = "voter-keys";
+/** The demo voters' Semaphore identities (exported private keys), to vote secretly from another browser. */
+export const DEMO_IDENTITIES_FILE = "demo-identities.csv";
 export const SEEDED_MARKER = "seeded.json";
 const STATE_FILE = "seed-state.json";
 
@@ -151,7 +160,9 @@ export async function seedDemoCity(options: SeedOptions): Promise<SeedResult> {
   }
 
   if (state.voters === undefined) {
-    state.voters = await seedVoters(ctx, codesFile, votersFile, options.voters ?? 12, log);
+    const seeded = await seedVoters(ctx, codesFile, votersFile, options.voters ?? 12, log);
+    state.voters = { count: seeded.count, ballots: seeded.ballots, mined: seeded.mined };
+    state.polls[SECRET_POLL_NAME] = seeded.secretPollId;
     writeState(demoDir, state);
   }
 
@@ -192,7 +203,7 @@ async function seedVoters(
   votersFile: string,
   count: number,
   log: (message: string) => void,
-): Promise<{ count: number; ballots: number; mined: number }> {
+): Promise<{ count: number; ballots: number; mined: number; secretPollId: number }> {
   const codes = readCodes(codesFile);
   const chain = await new ApiClient({ baseUrl: ctx.apiUrl }).get<ChainConfig>("/api/config");
   const random = seededRandom(1136); // the year Novgorod's veche took power
@@ -240,5 +251,27 @@ async function seedVoters(
   mined += await waitForBallots(ctx.apiUrl, revotes, 60_000);
   const total = ballots.length + revotes.length;
   log(`${total} demo ballots cast (${revotes.length} re-votes), ${mined} on the chain`);
-  return { count: voters.length, ballots: total, mined };
+
+  // The secret renovation vote: identities first, since the census is drawn when the poll is created.
+  const identities = await enrolIdentities(voters);
+  const secretFile = path.join(path.dirname(votersFile), "polls", `${SECRET_POLL_NAME}.yaml`);
+  fs.writeFileSync(secretFile, toYaml(SECRET_RENOVATION_POLL));
+  const secret = await pollCreateFromFile(ctx, secretFile);
+  log(`created secret poll ${secret.pollId}: ${secret.title} (census of ${secret.census?.eligible ?? 0} residents)`);
+  const secretIds = await castSecretBallots(ctx.apiUrl, chain, secret.pollId, identities, random);
+  const secretMined = await waitForSecretBallots(ctx.apiUrl, secretIds, 120_000);
+  log(`${secretIds.length} secret ballots cast, ${secretMined} on the chain`);
+  const identityLines = [
+    "residentId,identity",
+    ...[...identities].map(([id, identity]) => `${id},${identity.export()}`),
+  ];
+  fs.writeFileSync(path.join(path.dirname(votersFile), DEMO_IDENTITIES_FILE), `${identityLines.join("\n")}\n`, {
+    mode: 0o600,
+  });
+  return {
+    count: voters.length,
+    ballots: total + secretIds.length,
+    mined: mined + secretMined,
+    secretPollId: secret.pollId,
+  };
 }

@@ -54,7 +54,11 @@ export function registerPollCommands(program: Command, io: CliIo): void {
         created,
         () =>
           `created poll ${created.pollId}: "${created.title}"\n` +
-          `  ${utcTime(created.start)} → ${utcTime(created.end)}\n  transaction ${created.txHash} (block ${created.block})`,
+          `  ${utcTime(created.start)} → ${utcTime(created.end)}\n  transaction ${created.txHash} (block ${created.block})` +
+          (created.census
+            ? `\n  secret: census of ${created.census.eligible} residents in ${created.census.areas} ${created.census.areaKind} areas ` +
+              `at block ${created.census.snapshotBlock}, root ${created.census.root}`
+            : ""),
       );
     });
 

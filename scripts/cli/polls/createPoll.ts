@@ -5,6 +5,7 @@ import type { CliContext } from "../context";
 import { connectSigner, sendTransaction, withChain } from "../chain";
 import { CliError } from "../errors";
 import { pollContent, pollQuestions, pollSchedule } from "./pollFile";
+import { censusAt } from "./secretCensus";
 import type { PollFile } from "./pollFile";
 
 export interface CreatedPoll {
@@ -15,6 +16,8 @@ export interface CreatedPoll {
   end: string;
   contentHash: string;
   title: string;
+  /** A secret poll's census as committed: root, areas, eligible residents and snapshot block. */
+  census: { root: string; areas: number; eligible: number; snapshotBlock: number; areaKind: string } | null;
 }
 
 export function pollParams(poll: PollFile, nowSeconds: number): PollParams {
@@ -37,7 +40,24 @@ export async function createPoll(ctx: CliContext, poll: PollFile): Promise<Creat
     const latest = await chain.provider.getBlock("latest");
     const now = latest?.timestamp ?? Math.floor(Date.now() / 1000);
     const params = pollParams(poll, now);
-    const receipt = await sendTransaction(() => chain.ballotBox.createPoll(params), {});
+    let census: CreatedPoll["census"] = null;
+    if (poll.secret) {
+      const areaKind = poll.areas ?? "district";
+      const built = await censusAt(chain, params.districts, areaKind);
+      if (built.census.eligible === 0) {
+        throw new CliError("CENSUS_EMPTY", "no resident in the poll's scope has a voter key and an identity yet");
+      }
+      census = {
+        root: built.census.root,
+        areas: built.census.areas.length,
+        eligible: built.census.eligible,
+        snapshotBlock: built.snapshotBlock,
+        areaKind,
+      };
+    }
+    const receipt = census
+      ? await sendTransaction(() => chain.ballotBox.createSecretPoll(params, census), {})
+      : await sendTransaction(() => chain.ballotBox.createPoll(params), {});
     const created = receipt.logs
       .map((log) => ballotBoxInterface.parseLog(log))
       .find((parsed) => parsed?.name === "PollCreated");
@@ -50,6 +70,7 @@ export async function createPoll(ctx: CliContext, poll: PollFile): Promise<Creat
       end: new Date(params.end * 1000).toISOString(),
       contentHash: params.contentHash,
       title: poll.title.en,
+      census,
     };
   });
 }

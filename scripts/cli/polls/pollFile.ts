@@ -13,6 +13,8 @@ import {
   MAX_OPTIONS,
   MAX_OPTIONS_WITH_REVOTE,
   MAX_QUESTIONS,
+  MAX_SECRET_OPTIONS,
+  parseShare,
   totalOptions,
 } from "../../../contracts/protocol";
 import type { PollContent, Question } from "../../../contracts/protocol";
@@ -90,9 +92,55 @@ export const pollFileSchema = z
     /** When the site shows the tallies; they stay public on the ledger whatever is chosen. */
     results: z.enum(RESULTS_VISIBILITY).default("live"),
     points: z.number().int().min(0).max(4_294_967_295).default(0),
+    /** A secret poll: ballots prove census membership and name no voter; it earns no points. */
+    secret: z.boolean().default(false),
+    /** What a secret poll's census areas are: the residents' districts or their buildings. */
+    areas: z.enum(["district", "building"]).optional(),
+    /** How the poll decides per area: "an area accepts if at least `share` of its eligible residents chose the option". */
+    rule: z
+      .object({
+        kind: z.literal("eligibleShare"),
+        question: z.number().int().min(0),
+        option: z.number().int().min(0),
+        share: z.string().refine((v) => parseShare(v) !== null, 'a fraction "n/d" with 0 < n <= d'),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((p, ctx) => {
+    if (p.secret && p.points !== 0) {
+      ctx.addIssue({
+        code: "custom",
+        message: "a secret poll earns no points: they would link a resident to it",
+        path: ["points"],
+      });
+    }
+    if (!p.secret && p.areas !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        message: "areas is for secret polls; open polls count by district",
+        path: ["areas"],
+      });
+    }
+    if (
+      p.secret &&
+      totalOptions(p.questions.map((q) => ({ options: q.options.length, maxChoices: q.maxChoices }))) >
+        MAX_SECRET_OPTIONS
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        message: `a secret poll has at most ${MAX_SECRET_OPTIONS} options in all`,
+        path: ["questions"],
+      });
+    }
+    if (p.rule && (p.questions[p.rule.question]?.options.length ?? 0) <= p.rule.option) {
+      ctx.addIssue({
+        code: "custom",
+        message: "the rule names a question or option the poll does not have",
+        path: ["rule"],
+      });
+    }
     const shapes = p.questions.map((q) => ({ options: q.options.length, maxChoices: q.maxChoices }));
     if (!isValidQuestions(shapes, p.revote)) {
       const limit = p.revote ? MAX_OPTIONS_WITH_REVOTE : MAX_OPTIONS;
@@ -169,6 +217,9 @@ export function pollContent(poll: PollFile): PollContent {
     questions: poll.questions.map((q) => ({ text: q.text, options: q.options })),
     // "live" is the default and stays out of the text, so existing polls' hashes are unchanged.
     ...(poll.results === "live" ? {} : { results: poll.results }),
+    // A secret poll's census kind is part of its text, so anyone rebuilds the census the same way.
+    ...(poll.secret ? { areas: poll.areas ?? "district" } : {}),
+    ...(poll.rule ? { rule: poll.rule } : {}),
   };
 }
 

@@ -22,6 +22,8 @@ import type {
 import type { ChainConnection } from "../chain";
 import { chainError, connectChain, withChain } from "../chain";
 import type { CliContext } from "../context";
+import { secretResults } from "./pollAreas";
+import type { SecretResults } from "./pollAreas";
 
 export interface PollOverview {
   pollId: number;
@@ -53,6 +55,9 @@ export interface PollDetail extends PollOverview {
     maxChoices: number;
     options: { text: LocalizedText | null; votes: number }[];
   }[];
+  secret: boolean;
+  /** A secret poll's census, areas and rule; null for an open poll. */
+  secretResults: SecretResults | null;
 }
 
 type PollView = Awaited<ReturnType<BallotBox["poll"]>>;
@@ -144,6 +149,10 @@ export async function showPoll(ctx: CliContext, pollId: number): Promise<PollDet
       results: resultsVisibility(content),
       outcome: outcomeUri ? (decodePollOutcome(outcomeUri, outcomeHash)?.text ?? null) : null,
       questions,
+      secret: view.secret,
+      secretResults: view.secret
+        ? await secretResults(chain, pollId, view, creation?.districts ?? [], questionsOf(view))
+        : null,
     };
   });
 }

@@ -4,6 +4,7 @@ import { plural, utcTime } from "../io";
 import type { PollParams } from "../../../contracts/protocol";
 import type { PollFile } from "./pollFile";
 import type { PollDetail, PollOverview } from "./readPolls";
+import type { SecretResults } from "./pollAreas";
 
 function en(text: LocalizedText | null): string {
   return text?.en ?? "(text missing or altered)";
@@ -48,7 +49,39 @@ export function renderPoll(p: PollDetail): string {
       lines.push(`   ${en(option.text).padEnd(width)}  ${String(option.votes).padStart(6)}  ${percent}  ${bar}`);
     }
   });
+  if (p.secretResults) lines.push("", ...renderSecret(p.secretResults));
   return lines.filter((line, i) => line !== "" || i > 6).join("\n");
+}
+
+/** A secret poll's census and its per-area tallies, eligible, turnout and rule outcome. */
+function renderSecret(s: SecretResults): string[] {
+  const c = s.census;
+  const lines = [
+    `Secret poll: census of ${plural(c.eligible, "resident", "residents")} by ${c.areaKind} at block ${c.snapshotBlock}, root ${c.root}`,
+    c.matches
+      ? "  the census rebuilt from the registry's events matches the root"
+      : "  warning: the census rebuilt from the registry's events does NOT match the poll's root",
+  ];
+  if (s.rule) {
+    lines.push(
+      `  rule: an area accepts if at least ${s.rule.share} of its eligible residents chose option ${s.rule.option + 1} of question ${s.rule.question + 1}`,
+    );
+  }
+  lines.push(
+    `  ${"AREA".padStart(10)}  ${"ELIGIBLE".padStart(8)}  ${"VOTERS".padStart(6)}  ${"TURNOUT".padStart(7)}  TALLIES  ${s.rule ? "ACCEPTS" : ""}`,
+  );
+  for (const a of s.areas) {
+    const accepts = a.accepted === null ? "" : a.accepted ? "yes" : "no";
+    lines.push(
+      `  ${String(a.area).padStart(10)}  ${String(a.eligible).padStart(8)}  ${String(a.voters).padStart(6)}  ` +
+        `${(a.turnout * 100).toFixed(1).padStart(6)}%  ${a.tallies.map((q) => q.join("/")).join(" | ")}  ${accepts}`,
+    );
+  }
+  if (s.rule) {
+    const accepted = s.areas.filter((a) => a.accepted === true).length;
+    lines.push(`  ${accepted} of ${plural(s.areas.length, "area", "areas")} accept`);
+  }
+  return lines;
 }
 
 /** What `poll create --dry-run` would send, for people. */
