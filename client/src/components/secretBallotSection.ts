@@ -5,7 +5,7 @@
  */
 import { buildingCode } from "../../../contracts/protocol/building";
 import { el, mount } from "../dom";
-import { formatDate, t } from "../i18n";
+import { formatDate, formatNumber, t } from "../i18n";
 import { downloadReceipt } from "../receipt";
 import { loadIdentity } from "../keys/identity";
 import type { SecretPollFields } from "../secretTypes";
@@ -72,8 +72,12 @@ export function secretBallotSection(poll: SecretPoll, me: Me, residentId: string
     ];
     if (vote) {
       parts.push(el("p", { "data-testid": "my-vote" }, t("secret.yourVote")), choicesList(poll, vote.choices));
-      if (justSent === vote && vote.receipt) {
-        parts.push(notice("success", t("secret.recorded"), " ", t("secret.unlinkable")));
+      if (justSent?.ballotId === vote.ballotId && vote.receipt) {
+        const seconds = formatNumber(Math.round((vote.proofMs ?? 0) / 100) / 10);
+        const recorded = notice("success", t("secret.recorded"), " ", t("secret.unlinkable"));
+        recorded.dataset.testid = "secret-recorded";
+        recorded.dataset.proofMs = String(vote.proofMs ?? "");
+        parts.push(recorded, el("p", { class: "muted" }, t("secret.proofTime", { seconds })));
       }
       parts.push(...receiptPart(vote));
     }

@@ -152,6 +152,7 @@ export function secretVoteForm(input: SecretVoteFormInput): HTMLFormElement {
           ballotId: accepted.ballotId,
           nullifier: proved.proof.nullifier,
           sentAt: new Date().toISOString(),
+          proofMs: proved.timings.proving,
           receipt: null,
         };
         saveSecretVote(residentId, vote);
@@ -160,7 +161,6 @@ export function secretVoteForm(input: SecretVoteFormInput): HTMLFormElement {
         vote.receipt = state.status === "mined" ? await secretReceiptOf(state, vote, config) : null;
         saveSecretVote(residentId, vote);
         progress.stop();
-        form.dataset.proofMs = String(proved.timings.proving);
         if (!vote.receipt) throw new ApiError(0, state.errorCode ?? "PROOF_FAILED", `ballot ${state.status}`);
         input.done(vote);
       } catch (error) {

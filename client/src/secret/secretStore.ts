@@ -13,6 +13,8 @@ export interface SecretVote {
   ballotId: string;
   nullifier: string;
   sentAt: string;
+  /** Milliseconds the proof took on this device. */
+  proofMs?: number;
   /** Set once the ballot is mined. */
   receipt: SecretReceipt | null;
 }

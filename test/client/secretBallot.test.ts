@@ -1,0 +1,190 @@
+/**
+ * Secret ballots in a real browser against the real stack: a resident makes and enrols an anonymous
+ * identity, votes secretly (the proof made in the page's worker, the ballot sent with no session and
+ * no cookie), changes the vote and checks the receipt; an observer sees results by area and recounts
+ * the secret poll in the browser. Proof times in Chromium are measured and printed.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { expect } from "chai";
+import type { Browser, Page, Request } from "playwright-core";
+import { buildingCode, proofDepthFor } from "../../contracts/protocol";
+import type { Stack } from "../api/harness";
+import { createSecretPoll, secretResident } from "../api/secretHelpers";
+import { CLIENT_DIST, openTab, screenshot, startClientStack, stopClientStack } from "./browser";
+import { BROWSER_PASSWORD, activateInBrowser } from "./residentSteps";
+
+const RULE = { kind: "eligibleShare" as const, question: 0, option: 0, share: "2/3" };
+const BUILDING = "Tverskaya 7";
+
+/** Reloads the key page until the identity section says the registry has the identity. */
+async function identityMined(page: Page): Promise<void> {
+  for (let i = 0; i < 60; i++) {
+    const state = await page.getByTestId("identity").getAttribute("data-state");
+    if (state === "mined") return;
+    await page.waitForTimeout(1000);
+    await page.reload();
+    await page.getByTestId("identity").waitFor();
+  }
+  throw new Error("the identity was never mined");
+}
+
+interface SentRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+}
+
+/** Ticks `option`, casts, and waits until this device shows the receipt of ballot no. `revision`. */
+async function castSecretly(page: Page, option: string, button: RegExp, revision: number): Promise<void> {
+  await page.getByRole("group", { name: "Question 1" }).getByLabel(option, { exact: true }).check();
+  const password = page.getByLabel("Your password", { exact: true });
+  if (await password.count()) await password.fill(BROWSER_PASSWORD);
+  await page.getByRole("button", { name: button }).click();
+  await page
+    .getByTestId("secret-revision")
+    .filter({ hasText: new RegExp(`^${revision}$`) })
+    .waitFor({ state: "attached", timeout: 180_000 });
+  await page.getByTestId("secret-recorded").waitFor();
+}
+
+function proverWorkerUrl(): string {
+  const file = fs.readdirSync(path.join(CLIENT_DIST, "assets")).find((f) => /^proverWorker-.*\.js$/.test(f));
+  if (!file) throw new Error("no prover worker in the built client");
+  return `/assets/${file}`;
+}
+
+describe("client: secret ballots", function () {
+  this.timeout(600_000);
+  let stack: Stack;
+  let browser: Browser;
+  let baseUrl: string;
+
+  before(async () => {
+    ({ stack, browser, baseUrl } = await startClientStack());
+  });
+
+  after(async () => {
+    await stopClientStack({ stack, browser });
+  });
+
+  it("enrols an identity, votes secretly with no session or cookie, re-votes, checks the receipt; an observer recounts", async () => {
+    const tab = await openTab(browser, baseUrl);
+    const { page } = tab;
+    await activateInBrowser(page, stack, 1);
+
+    await page.goto("/me/key");
+    const identity = page.getByTestId("identity");
+    await identity.waitFor();
+    expect(await identity.getAttribute("data-state")).to.equal("none");
+    await identity.getByLabel("Your password (locks the identity on this device)").fill(BROWSER_PASSWORD);
+    await identity.getByRole("button", { name: "Create my anonymous identity" }).click();
+    await identityMined(page);
+    expect(await identity.textContent()).to.include("This device holds your anonymous identity, and it is registered.");
+    await screenshot(page, "secret-key-identity");
+
+    // Neighbours in the same building and one elsewhere, with identities made through the API.
+    for (const [district, building] of [
+      [1, BUILDING],
+      [1, BUILDING],
+      [2, "Lenina 1"],
+    ] as const) {
+      await secretResident(stack, district, building);
+    }
+    const { pollId, census } = await createSecretPoll(stack, { areas: "building", rule: RULE, revote: true });
+    const area = census.areas.find((a) => a.area === buildingCode(BUILDING))!;
+    expect(area.commitments).to.have.length(3);
+
+    // A cookie for the site: the secret ballot must not carry it.
+    await tab.context.addCookies([{ name: "veche_probe", value: "linkable", url: baseUrl }]);
+    const sent: SentRequest[] = [];
+    page.on("request", (request: Request) => {
+      if (!request.url().includes("/api/secret-ballots")) return;
+      void request.allHeaders().then((headers) => sent.push({ method: request.method(), url: request.url(), headers }));
+    });
+
+    await page.goto(`/me/polls/${pollId}`);
+    const section = page.getByTestId("secret-ballot");
+    await section.waitFor();
+    const words = (await section.textContent()) ?? "";
+    expect(words).to.include("This poll is secret");
+    expect(words).to.include("Secret polls earn no points");
+    await screenshot(page, "secret-vote");
+    await castSecretly(page, "Option 1", /Cast my secret vote/, 1);
+    const firstProofMs = Number(await page.getByTestId("secret-recorded").getAttribute("data-proof-ms"));
+    await screenshot(page, "secret-voted");
+
+    const posts = sent.filter((r) => r.method === "POST");
+    expect(posts).to.have.length(1);
+    for (const request of sent) {
+      expect(request.headers, request.url).to.not.have.property("authorization");
+      expect(request.headers, request.url).to.not.have.property("cookie");
+    }
+
+    await castSecretly(page, "Option 2", /Change my secret vote/, 2);
+    expect(await page.getByTestId("secret-revision").textContent()).to.equal("2");
+    const receipt = JSON.parse((await page.getByTestId("receipt-json").textContent()) ?? "") as Record<string, unknown>;
+    expect(receipt).to.include({ pollId, area: buildingCode(BUILDING), revision: 2 });
+    expect(receipt).to.not.have.property("voter");
+    expect(receipt.nullifier).to.match(/^\d+$/);
+    for (const request of sent) expect(request.headers).to.not.have.property("cookie");
+
+    await page.getByRole("button", { name: "Check my vote" }).click();
+    await page.getByTestId("verified").waitFor({ timeout: 60_000 });
+    await screenshot(page, "secret-receipt-checked");
+
+    // Anyone checks the receipt on the public page too.
+    const observer = await openTab(browser, baseUrl);
+    await observer.page.goto("/receipt");
+    await observer.page.getByLabel("Receipt (JSON)").fill(JSON.stringify(receipt));
+    await observer.page.getByRole("button", { name: "Verify" }).click();
+    await observer.page.getByTestId("verified").waitFor({ timeout: 60_000 });
+
+    // The observer's view: results by building, the rule, and the recount in the browser.
+    await observer.page.goto(`/polls/${pollId}`);
+    const areas = observer.page.getByTestId("area-results");
+    await areas.waitFor();
+    expect(await observer.page.getByTestId("rule").textContent()).to.include("at least 2/3");
+    const row = areas.locator(`tr[data-area="${buildingCode(BUILDING)}"]`);
+    expect(await row.locator("th").textContent()).to.equal(BUILDING);
+    const recount = observer.page.getByTestId("secret-recount");
+    await recount.getByRole("button", { name: "Recount from the ledger" }).click();
+    await recount.getByText("Match: the recount agrees with the ledger.").waitFor({ timeout: 180_000 });
+    const checks = await recount
+      .locator("ul.checks li")
+      .evaluateAll((items) => items.map((li) => [li.getAttribute("data-match"), li.textContent ?? ""]));
+    expect(
+      checks.every(([match]) => match === "yes"),
+      JSON.stringify(checks),
+    ).to.equal(true);
+    expect(checks.map(([, text]) => text).join(" ")).to.include("2 of 2 valid");
+    await screenshot(observer.page, "secret-explorer-recount");
+    expect([...tab.errors, ...observer.errors]).to.deep.equal([]);
+    console.log(`      proof in the vote page (depth ${proofDepthFor(3)}, 3 members): ${firstProofMs} ms`);
+  });
+
+  it("proves at a census's depth and at depth 20 (a census of 1,000,000) in Chromium", async () => {
+    const tab = await openTab(browser, baseUrl);
+    await tab.page.goto("/");
+    const times = await tab.page.evaluate(async (url) => {
+      const worker = new Worker(url, { type: "module" });
+      let id = 0;
+      const measure = (depth: number) =>
+        new Promise<{ depth: number; proving: number; verifying: number; valid: boolean }>((resolve, reject) => {
+          const ask = ++id;
+          worker.onmessage = (event: MessageEvent<{ id: number; type: string; result?: never; message?: string }>) => {
+            if (event.data.id !== ask || event.data.type === "progress") return;
+            if (event.data.type === "done") resolve(event.data.result!);
+            else reject(new Error(event.data.message));
+          };
+          worker.postMessage({ id: ask, kind: "measure", depth });
+        });
+      const out = [];
+      for (const depth of [2, 2, 20, 20, 20]) out.push(await measure(depth));
+      worker.terminate();
+      return out;
+    }, proverWorkerUrl());
+    for (const t of times) console.log(`      depth ${t.depth}: proof ${t.proving} ms, verify ${t.verifying} ms`);
+    expect(times.every((t) => t.valid)).to.equal(true);
+  });
+});
