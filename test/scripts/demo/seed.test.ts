@@ -3,6 +3,7 @@ import path from "node:path";
 import { expect } from "chai";
 import { DEMO_OUTCOMES, DEMO_POLLS, DEMO_REWARDS, RENOVATION_DISTRICT } from "../../../scripts/demo/city";
 import { isSeeded, seedDemoCity } from "../../../scripts/demo/seed";
+import { SECRET_POLL_NAME } from "../../../scripts/demo/secretPoll";
 import { http, startStack } from "../../api/harness";
 import type { Stack } from "../../api/harness";
 import { cliEnv, tempDir } from "../cliHarness";
@@ -60,9 +61,10 @@ describe("demo city seeding", function () {
     expect(stats.body).to.deep.equal({ total: 25, activated: 7, withKey: 6 });
 
     // The polls, with their texts in both languages, scoped as designed.
-    expect(Object.keys(result.polls)).to.deep.equal(Object.keys(DEMO_POLLS));
+    expect(Object.keys(result.polls)).to.deep.equal([...Object.keys(DEMO_POLLS), SECRET_POLL_NAME]);
     const polls = new Map<string, PollAnswer>();
-    for (const [name, pollId] of Object.entries(result.polls)) {
+    const { [SECRET_POLL_NAME]: secretPollId, ...openPolls } = result.polls;
+    for (const [name, pollId] of Object.entries(openPolls)) {
       const res = await http<PollAnswer>(stack, "GET", `/api/polls/${pollId}`);
       expect(res.status).to.equal(200);
       polls.set(name, res.body);
@@ -75,6 +77,19 @@ describe("demo city seeding", function () {
     expect(polls.get("metro-line-name")?.content?.questions).to.have.length(1);
     expect(polls.get("streets-and-parks-survey")?.content?.questions).to.have.length(3);
     expect(polls.get("pyatnitskaya-pedestrian")?.revote).to.equal(true);
+
+    // The secret renovation vote: a census of the six voters by building, the 2/3 rule, secret ballots.
+    const secret = await http<{
+      secret: boolean;
+      census: { eligible: number; areaKind: string } | null;
+      rule: { share: string } | null;
+      areas: { eligible: number; voters: number; accepted: boolean | null }[];
+    }>(stack, "GET", `/api/polls/${secretPollId}`);
+    expect(secret.body.secret).to.equal(true);
+    expect(secret.body.census).to.include({ eligible: 6, areaKind: "building" });
+    expect(secret.body.rule?.share).to.equal("2/3");
+    expect(secret.body.areas.reduce((sum, a) => sum + a.voters, 0)).to.equal(6);
+    expect(secret.body.areas.every((a) => a.accepted !== null)).to.equal(true);
 
     // Ballots are on the chain: six voters, each in every city-wide poll.
     expect(result.voters).to.equal(6);
@@ -108,9 +123,7 @@ describe("demo city seeding", function () {
     await seedDemoCity({ env: cliEnv(stack), demoDir, residents: 25, voters: 6 });
     expect(await stack.staff.pollCount()).to.equal(pollCount);
     expect(fs.readdirSync(path.join(demoDir, "polls")).sort()).to.deep.equal(
-      Object.keys(DEMO_POLLS)
-        .map((n) => `${n}.yaml`)
-        .sort(),
+      [...Object.keys(DEMO_POLLS), SECRET_POLL_NAME].map((n) => `${n}.yaml`).sort(),
     );
   });
 });
