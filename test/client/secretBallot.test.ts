@@ -11,7 +11,7 @@ import type { Browser, Page, Request } from "playwright-core";
 import { buildingCode, proofDepthFor } from "../../contracts/protocol";
 import type { Stack } from "../api/harness";
 import { createSecretPoll, secretResident } from "../api/secretHelpers";
-import { CLIENT_DIST, openTab, screenshot, startClientStack, stopClientStack } from "./browser";
+import { CLIENT_DIST, expectAccessible, openTab, screenshot, startClientStack, stopClientStack } from "./browser";
 import { BROWSER_PASSWORD, activateInBrowser } from "./residentSteps";
 
 const RULE = { kind: "eligibleShare" as const, question: 0, option: 0, share: "2/3" };
@@ -159,6 +159,23 @@ describe("client: secret ballots", function () {
     ).to.equal(true);
     expect(checks.map(([, text]) => text).join(" ")).to.include("2 of 2 valid");
     await screenshot(observer.page, "secret-explorer-recount");
+    await expectAccessible(observer.page, "a secret poll's public page after the recount");
+    await expectAccessible(page, "the secret vote page after voting");
+    for (const [name, p, ready] of [
+      ["secret-explorer", observer.page, "area-results"],
+      ["secret-voted", page, "secret-ballot"],
+    ] as const) {
+      await p.setViewportSize({ width: 375, height: 800 });
+      await screenshot(p, `${name}-375`);
+      await p.getByLabel("Language").selectOption("ru");
+      // Switching language draws the page again from the API's answers.
+      await p.getByText("Загрузка…").waitFor({ state: "detached" });
+      await p.getByTestId(ready).waitFor();
+      await screenshot(p, `${name}-375-ru`);
+      await p.setViewportSize({ width: 1200, height: 900 });
+      await screenshot(p, `${name}-ru`);
+      await p.getByLabel("Язык").selectOption("en");
+    }
     expect([...tab.errors, ...observer.errors]).to.deep.equal([]);
     console.log(`      proof in the vote page (depth ${proofDepthFor(3)}, 3 members): ${firstProofMs} ms`);
   });

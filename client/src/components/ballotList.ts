@@ -35,7 +35,12 @@ function row(poll: PollDetail, b: ListedBallot, showChoices: boolean): HTMLEleme
       {},
       b.nullifier === null
         ? shortHex(b.voter, 4)
-        : el("span", {}, shortHex(BigInt(b.nullifier).toString(16).padStart(64, "0"), 4), ` · ${b.area ?? ""}`),
+        : el(
+            "span",
+            {},
+            shortHex(BigInt(b.nullifier).toString(16).padStart(64, "0"), 4),
+            ` · ${poll.areas.find((a) => a.area === b.area)?.label ?? String(b.area ?? "")}`,
+          ),
     ),
     el("td", {}, showChoices ? choicesText(poll, decodeSafely(poll, b.choices)) : t("ledger.hidden")),
     el("td", {}, formatNumber(Number(b.revision))),

@@ -119,7 +119,11 @@ function resultView(poll: SecretRecountedPoll, r: SecretRecountResult, showTalli
       { class: "checks" },
       line(c.rootMatch, "recount.census", ...pair(shortHex(c.root), shortHex(c.chainRoot))),
       line(c.eligibleMatch, "recount.eligible", ...pair(formatNumber(c.eligible), formatNumber(c.chainEligible))),
-      line(c.sharedCommitments === 0, "recount.censusOnePerResident", formatNumber(c.areas)),
+      line(
+        c.sharedCommitments === 0 && c.areas === c.chainAreas,
+        "recount.censusOnePerResident",
+        t("recount.censusAreas", { residents: formatNumber(c.eligible), areas: formatNumber(c.areas) }),
+      ),
       line(r.nullifierProblems === 0, "recount.nullifiers", formatNumber(r.voters)),
       r.proofs
         ? line(
