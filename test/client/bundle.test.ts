@@ -29,6 +29,16 @@ describe("web client bundle", function () {
     expect(text).to.include("castBallot").and.include("BallotCast");
   });
 
+  it("proves secret ballots in its own worker with the API's proving files, with no CDN to fetch them from", () => {
+    ensureClientBuilt();
+    const assets = fs.readdirSync(path.join(CLIENT_DIST, "assets"));
+    const worker = assets.find((f) => /^proverWorker-.*\.js$/.test(f));
+    expect(worker, "the prover's worker").to.be.a("string");
+    const code = fs.readFileSync(path.join(CLIENT_DIST, "assets", worker!), "utf8");
+    expect(code).to.include("fullProve").and.include("/artifacts/semaphore-");
+    expect(bundleText()).to.not.match(/snark-artifacts\.pse\.dev|unpkg\.com|jsdelivr/);
+  });
+
   it("loads no native module of the Node fast path", () => {
     ensureClientBuilt();
     expect(bundleText()).to.not.match(/secp256k1\/bindings|node-gyp-build|keccak\/bindings/);
