@@ -18,6 +18,11 @@ import { cannotCheck } from "../cli/errors";
 import { PollChecker } from "./checker";
 import type { AuditReport } from "./checker";
 import { ballotRecord, decodeLifecycle, registryEvent } from "./history";
+import { checkSecretPoll } from "./secretChecker";
+import type { SecretOnChain, SecretPollInput } from "./secretChecker";
+import { fetchSecretHistory, secretCensusOf, verifierCheck } from "./secretHistory";
+import { decodeEvent, decodePollContent } from "../../contracts/protocol";
+import type { RawLog, SecretCensus } from "../../contracts/protocol";
 import type { BallotRecord, OnChainPoll, PollHistory, RegistryEvent } from "./history";
 
 export interface AuditProgress {
@@ -163,6 +168,14 @@ export async function auditPollAt(
   );
   const { poll, lifecycle } = decodeLifecycle(lifecycleLogs);
   if (!poll) await assertPollExists(snapshot, pollId);
+  const census = await secretCensusOf(
+    rpc,
+    ballotBox,
+    pollId,
+    poll?.created.block ?? snapshot.fromBlock,
+    snapshot.block,
+  );
+  if (census) return auditSecretPollAt(snapshot, pollId, lifecycleLogs, census);
   const times = new Map<number, number>();
   const history: Omit<PollHistory, "ballots"> = {
     chainId: snapshot.chainId,
@@ -204,6 +217,81 @@ export async function auditPollAt(
   const onChain = await readOnChain(snapshot, pollId);
   options.onProgress?.({ phase: "tree", blocksDone: 1, blocksTotal: 1, ballots });
   return checker.finish(onChain);
+}
+
+/** A secret poll's history and the contract's values, in memory: what `checkSecretPoll` judges. */
+export async function fetchSecretPoll(
+  snapshot: ChainSnapshot,
+  pollId: bigint,
+  lifecycleLogs: readonly RawLog[],
+  census: SecretCensus,
+): Promise<{ input: SecretPollInput; onChain: SecretOnChain }> {
+  const { rpc, ballotBox } = snapshot;
+  const { poll, lifecycle } = decodeLifecycle(lifecycleLogs);
+  const created = lifecycleLogs.map((l) => decodeEvent(l)).find((e) => e?.name === "PollCreated");
+  const content =
+    created?.name === "PollCreated" ? decodePollContent(created.poll.uri, created.poll.contentHash) : null;
+  const history = await fetchSecretHistory(rpc, ballotBox, pollId, census, snapshot.fromBlock, snapshot.block);
+  const times = new Map<number, number>();
+  await blockTimes(rpc, [...new Set(history.ballots.map((b) => b.block))], times);
+  const onChain = await readOnChain(snapshot, pollId);
+  const areaTallies = await rpc.batchAll<string>(
+    Array.from({ length: census.areas }, (_, i) => ({
+      method: "eth_call",
+      params: [
+        { to: ballotBox, data: ballotBoxInterface.encodeFunctionData("areaTallies", [pollId, i]) },
+        hex(snapshot.block),
+      ],
+    })),
+  );
+  return {
+    input: {
+      chainId: snapshot.chainId,
+      ballotBox,
+      pollId,
+      poll,
+      lifecycle,
+      areaKind: content?.areas ?? "district",
+      history,
+      blockTimes: times,
+    },
+    onChain: {
+      ...onChain,
+      areaTallies: areaTallies.map((d) => [
+        ...(ballotBoxInterface.decodeFunctionResult("areaTallies", d)[0] as bigint[]),
+      ]),
+    },
+  };
+}
+
+/** The poll's lifecycle logs and, for a secret poll, its committed census (null for an open poll). */
+export async function pollLifecycle(
+  snapshot: ChainSnapshot,
+  pollId: bigint,
+): Promise<{ logs: RawLog[]; census: SecretCensus | null }> {
+  const logs = await collectLogs(
+    snapshot.rpc,
+    { address: snapshot.ballotBox, topics: [LIFECYCLE_TOPICS, uintTopic(pollId)] },
+    snapshot.fromBlock,
+    snapshot.block,
+  );
+  const census = await secretCensusOf(snapshot.rpc, snapshot.ballotBox, pollId, snapshot.fromBlock, snapshot.block);
+  return { logs, census };
+}
+
+/**
+ * Audits a secret poll: its census rebuilt from the registry, every ballot's proof from its
+ * transaction's input checked again through the deployed verifier at the snapshot block, nullifiers,
+ * per-area and total tallies and the root.
+ */
+export async function auditSecretPollAt(
+  snapshot: ChainSnapshot,
+  pollId: bigint,
+  lifecycleLogs: readonly RawLog[],
+  census: SecretCensus,
+): Promise<AuditReport> {
+  const { input, onChain } = await fetchSecretPoll(snapshot, pollId, lifecycleLogs, census);
+  return checkSecretPoll(input, onChain, await verifierCheck(snapshot.rpc, snapshot.ballotBox, snapshot.block));
 }
 
 /** Audits one poll: the whole registry history, the poll's events, and the contract's values. */

@@ -36,7 +36,15 @@ export type FindingCode =
   | "FINAL_RESULT_MISSING"
   | "FINAL_BALLOTS_MISMATCH"
   | "FINAL_TALLY_MISMATCH"
-  | "FINAL_ROOT_MISMATCH";
+  | "FINAL_ROOT_MISMATCH"
+  | "CENSUS_MISMATCH"
+  | "ELIGIBLE_MISMATCH"
+  | "DUPLICATE_COMMITMENT"
+  | "INPUT_MISMATCH"
+  | "CENSUS_AREA_MISMATCH"
+  | "PROOF_INVALID"
+  | "AREA_CHANGED"
+  | "AREA_TALLY_MISMATCH";
 
 export interface Finding {
   code: FindingCode;
@@ -63,10 +71,19 @@ export interface AuditReport {
   findings: Finding[];
   /** Findings per code, including those left out of `findings`. */
   findingCounts: Partial<Record<FindingCode, number>>;
+  /** A secret poll's census and per-area recount; absent for an open poll. */
+  secret?: SecretSection;
+}
+
+export interface SecretSection {
+  census: { root: string; onChainRoot: string; eligible: number; snapshotBlock: number; areaKind: string };
+  areas: { area: number; eligible: number; voters: number; tallies: string[]; onChainTallies: string[] }[];
+  /** Proofs checked again through the verifier. */
+  proofsChecked: number;
 }
 
 /** Findings kept per code; a history broken everywhere would otherwise print a million lines. */
-const KEEP_PER_CODE = 50;
+export const KEEP_PER_CODE = 50;
 
 interface ResidentRecord {
   key: string | null;
@@ -319,7 +336,7 @@ export function checkPoll(history: PollHistory, onChain: OnChainPoll, options?: 
   return checker.finish(onChain);
 }
 
-function perQuestion(poll: PollDefinition, tallies: readonly bigint[]): { options: string[] }[] {
+export function perQuestion(poll: PollDefinition, tallies: readonly bigint[]): { options: string[] }[] {
   let offset = 0;
   return poll.questions.map((q) => {
     const options = tallies.slice(offset, offset + q.options).map(String);

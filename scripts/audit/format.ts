@@ -14,6 +14,18 @@ export function formatAudit(r: AuditReport): string {
   lines.push(`  contract root  ${r.onChainRoot}${r.root === r.onChainRoot ? "  (equal)" : "  (DIFFERENT)"}`);
   if (r.finalRoot)
     lines.push(`  final root     ${r.finalRoot}${r.root === r.finalRoot ? "  (equal)" : "  (DIFFERENT)"}`);
+  if (r.secret) {
+    const c = r.secret.census;
+    const same = c.root.toLowerCase() === c.onChainRoot.toLowerCase();
+    lines.push(
+      `  secret poll: census of ${c.eligible} residents by ${c.areaKind} at block ${c.snapshotBlock}, rebuilt from the registry`,
+      `  census root    ${c.root}${same ? "  (equal to the poll's)" : `  (the poll committed ${c.onChainRoot})`}`,
+      `  ${r.secret.proofsChecked} membership proofs checked again through the verifier`,
+    );
+    for (const a of r.secret.areas) {
+      lines.push(`  area ${a.area}: ${a.voters} of ${a.eligible} eligible voted; tallies ${a.tallies.join("/")}`);
+    }
+  }
   if (!r.ok) {
     lines.push("  findings:");
     for (const f of r.findings) lines.push(`    ${f.code}: ${f.message}`);
