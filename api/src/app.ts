@@ -178,7 +178,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
     chain,
     state,
     censuses,
-    new ProofVerifier(chain),
+    new ProofVerifier(chain, metrics),
     outbox,
     ballots,
     new SqlNullifierReservations(sql),

@@ -55,6 +55,23 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly secretIntakeSeconds = new Counter({
+    name: "veche_secret_intake_seconds_total",
+    help: "Wall time secret ballot intake spent per phase (checks, proof, store), summed over requests",
+    labelNames: ["phase"],
+    registers: [this.registry],
+  });
+  readonly proofChecks = new Counter({
+    name: "veche_proof_checks_total",
+    help: "Membership proofs checked through the verifier",
+    registers: [this.registry],
+  });
+  readonly proofBatches = new Counter({
+    name: "veche_proof_batches_total",
+    help: "JSON-RPC batches of eth_call the proof checks went in",
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: "veche_" });
   }

@@ -7,6 +7,7 @@ import { verifyProofCalldata } from "../../../contracts/protocol/node/membership
 import type { MembershipClaim } from "../../../contracts/protocol/node/membershipCheck";
 import { RpcError } from "../../../contracts/protocol/node/rpc";
 import type { Chain } from "../chain/chain";
+import type { Metrics } from "../metrics";
 import { chainUnavailable } from "../keys/transactions";
 
 interface Waiting {
@@ -22,10 +23,10 @@ export class ProofVerifier {
   private queue: Waiting[] = [];
   private scheduled = false;
   private verifier: Promise<string> | null = null;
-  /** Checks made and batches sent, for the bench's account of where the intake's time goes. */
-  readonly stats = { checks: 0, batches: 0, ms: 0 };
-
-  constructor(private readonly chain: Chain) {}
+  constructor(
+    private readonly chain: Chain,
+    private readonly metrics: Metrics,
+  ) {}
 
   /** Whether the verifier accepts the proof; CHAIN_UNAVAILABLE if the node cannot be asked. */
   verify(claim: MembershipClaim): Promise<boolean> {
@@ -57,7 +58,6 @@ export class ProofVerifier {
       for (const w of waiting) w.reject(chainUnavailable());
       return;
     }
-    const started = performance.now();
     const chunks: Waiting[][] = [];
     for (let i = 0; i < waiting.length; i += BATCH) chunks.push(waiting.slice(i, i + BATCH));
     await Promise.all(
@@ -80,8 +80,7 @@ export class ProofVerifier {
         });
       }),
     );
-    this.stats.checks += waiting.length;
-    this.stats.batches += chunks.length;
-    this.stats.ms += performance.now() - started;
+    this.metrics.proofChecks.inc(waiting.length);
+    this.metrics.proofBatches.inc(chunks.length);
   }
 }
