@@ -66,7 +66,7 @@ export async function explorerPollPage(main: HTMLElement, params: Record<string,
   const live = el("div", { "aria-live": "off" });
   const timeline = el("div");
   const drawLive = (p: PollDetail) =>
-    mount(live, countsView(p), resultsView(p, shown), shown.shown ? areaResults(p) : null);
+    mount(live, countsView(p), resultsView(p, shown), shown.shown && p.ballots > 0 ? areaResults(p) : null);
   const loadTimeline = async () => {
     try {
       const { buckets } = await api<Timeline>("GET", `/api/polls/${pollId}/timeline`);
