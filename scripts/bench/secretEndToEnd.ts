@@ -70,6 +70,8 @@ interface Posted {
 
 interface Run {
   kind: string;
+  /** Mean gas of a sample of the run's ballot transactions. */
+  gas: number;
   ballots: number;
   mined: number;
   refused: number;
@@ -214,6 +216,7 @@ async function measure(
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const intakeSeconds = (Date.now() - began) / 1000;
   const seen = new Set<string>();
+  const sampleTxs: string[] = [];
   let lastAt = Date.now();
   while ([...expected].some((l) => !seen.has(l)) && Date.now() - began < DEADLINE_MS) {
     const head = Number(await rpc.call<string>("eth_blockNumber", []));
@@ -227,6 +230,7 @@ async function measure(
         },
       ]);
       for (const l of logs) {
+        if (sampleTxs.length < 50) sampleTxs.push(l.transactionHash);
         const e = decodeEvent(l);
         if (e?.name === "SecretBallotCast") seen.add(secretBallotLeaf(e));
         else if (e?.name === "BallotCast") seen.add(ballotLeafHex(e));
@@ -236,11 +240,16 @@ async function measure(
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+  const receipts = await rpc.batchAll<{ gasUsed: string }>(
+    sampleTxs.map((h) => ({ method: "eth_getTransactionReceipt", params: [h] })),
+  );
+  const gas = receipts.reduce((sum, r) => sum + Number(r.gasUsed), 0) / Math.max(1, receipts.length);
   rpc.close();
   const seconds = (lastAt - began) / 1000;
   const mined = [...expected].filter((l) => seen.has(l)).length;
   return {
     kind,
+    gas,
     ballots: ballots.length,
     mined,
     refused,
@@ -358,6 +367,22 @@ async function main(): Promise<void> {
         referenceValue: profile.proofChecks / Math.max(1, profile.proofBatches),
       },
     ];
+    figures.push(
+      {
+        name: "gas per secret ballot (mean of sampled castSecretBallot transactions)",
+        value: secretRun.gas,
+        unit: "gas",
+        reference: "goal (at most)",
+        referenceValue: 300_000,
+      },
+      {
+        name: "gas per secret ballot",
+        value: secretRun.gas,
+        unit: "gas",
+        reference: "per open ballot, same run",
+        referenceValue: openRun.gas,
+      },
+    );
     const file = writeFigures("e2e-secret.json", figures);
     process.stdout.write(`${markdownTable(figures)}\n\nFigures written to ${file}\n`);
   } finally {
