@@ -1,7 +1,8 @@
 /**
  * Secret ballots in a real browser against the real stack: a resident makes and enrols an anonymous
  * identity, votes secretly (the proof made in the page's worker, the ballot sent with no session and
- * no cookie), changes the vote and checks the receipt; an observer sees results by area and recounts
+ * no cookie), changes the vote, checks the receipt, and moves the identity to another browser with the
+ * key backup, where it votes again above the ballots it has no record of; an observer sees results by area and recounts
  * the secret poll in the browser. Proof times in Chromium are measured and printed.
  */
 import fs from "node:fs";
@@ -12,7 +13,7 @@ import { buildingCode, proofDepthFor } from "../../contracts/protocol";
 import type { Stack } from "../api/harness";
 import { createSecretPoll, secretResident } from "../api/secretHelpers";
 import { CLIENT_DIST, expectAccessible, openTab, screenshot, startClientStack, stopClientStack } from "./browser";
-import { BROWSER_PASSWORD, activateInBrowser } from "./residentSteps";
+import { BROWSER_PASSWORD, activateInBrowser, signInInBrowser } from "./residentSteps";
 
 const RULE = { kind: "eligibleShare" as const, question: 0, option: 0, share: "2/3" };
 const BUILDING = "Tverskaya 7";
@@ -71,7 +72,7 @@ describe("client: secret ballots", function () {
   it("enrols an identity, votes secretly with no session or cookie, re-votes, checks the receipt; an observer recounts", async () => {
     const tab = await openTab(browser, baseUrl);
     const { page } = tab;
-    await activateInBrowser(page, stack, 1);
+    const { residentId } = await activateInBrowser(page, stack, 1);
 
     await page.goto("/me/key");
     const identity = page.getByTestId("identity");
@@ -133,12 +134,40 @@ describe("client: secret ballots", function () {
     await page.getByTestId("verified").waitFor({ timeout: 60_000 });
     await screenshot(page, "secret-receipt-checked");
 
-    // Anyone checks the receipt on the public page too.
+    // The identity is kept locked at rest, and travels in the key backup.
+    const sealed = await page.evaluate((id) => localStorage.getItem(`veche.identity.${id}`) ?? "", residentId);
+    expect(JSON.parse(sealed)).to.include.keys("commitment", "salt", "iv", "ciphertext");
+    expect(JSON.parse(sealed).iterations).to.be.at.least(200_000);
+    await page.goto("/me/key");
+    await page.getByLabel("Password", { exact: true }).fill(BROWSER_PASSWORD);
+    await page.getByRole("button", { name: "Unlock" }).click();
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Download a backup of my key" }).click(),
+    ]);
+    const backupFile = await download.path();
+    expect(JSON.parse(fs.readFileSync(backupFile, "utf8")).identity).to.deep.equal(JSON.parse(sealed));
+
+    // Another browser restores both; knowing nothing of the ballots cast, it still votes above them.
+    const other = await openTab(browser, baseUrl);
+    await signInInBrowser(other.page, residentId);
+    await other.page.waitForURL(/\/me(\/key)?$/);
+    await other.page.goto("/me/key");
+    expect(await other.page.getByTestId("identity").getAttribute("data-state")).to.equal("elsewhere");
+    await other.page.getByLabel("Backup file").setInputFiles(backupFile);
+    await other.page.getByLabel("The password the backup was locked with").fill(BROWSER_PASSWORD);
+    await other.page.getByRole("button", { name: "Restore my key" }).click();
+    await other.page.locator('[data-testid="identity"][data-state="mined"]').waitFor();
+    await other.page.goto(`/me/polls/${pollId}`);
+    await castSecretly(other.page, "Option 1", /Cast my secret vote/, 3);
+
+    // Anyone checks a receipt on the public page too: ballot no. 2 is on the ledger, replaced by no. 3.
     const observer = await openTab(browser, baseUrl);
     await observer.page.goto("/receipt");
     await observer.page.getByLabel("Receipt (JSON)").fill(JSON.stringify(receipt));
     await observer.page.getByRole("button", { name: "Verify" }).click();
-    await observer.page.getByTestId("verified").waitFor({ timeout: 60_000 });
+    await observer.page.getByTestId("replaced").waitFor({ timeout: 60_000 });
+    expect(await observer.page.locator(".verify-output").innerText()).to.include("later ballot (no. 3)");
 
     // The observer's view: results by building, the rule, and the recount in the browser.
     await observer.page.goto(`/polls/${pollId}`);
@@ -157,13 +186,13 @@ describe("client: secret ballots", function () {
       checks.every(([match]) => match === "yes"),
       JSON.stringify(checks),
     ).to.equal(true);
-    expect(checks.map(([, text]) => text).join(" ")).to.include("2 of 2 valid");
+    expect(checks.map(([, text]) => text).join(" ")).to.include("3 of 3 valid");
     await screenshot(observer.page, "secret-explorer-recount");
     await expectAccessible(observer.page, "a secret poll's public page after the recount");
-    await expectAccessible(page, "the secret vote page after voting");
+    await expectAccessible(other.page, "the secret vote page after voting");
     for (const [name, p, ready] of [
       ["secret-explorer", observer.page, "area-results"],
-      ["secret-voted", page, "secret-ballot"],
+      ["secret-voted", other.page, "secret-ballot"],
     ] as const) {
       await p.setViewportSize({ width: 375, height: 800 });
       await screenshot(p, `${name}-375`);
@@ -176,7 +205,7 @@ describe("client: secret ballots", function () {
       await screenshot(p, `${name}-ru`);
       await p.getByLabel("Язык").selectOption("en");
     }
-    expect([...tab.errors, ...observer.errors]).to.deep.equal([]);
+    expect([...tab.errors, ...other.errors, ...observer.errors]).to.deep.equal([]);
     console.log(`      proof in the vote page (depth ${proofDepthFor(3)}, 3 members): ${firstProofMs} ms`);
   });
 

@@ -130,16 +130,25 @@ export function secretVoteForm(input: SecretVoteFormInput): HTMLFormElement {
             },
             progress.show,
           );
+        // This device's record of the revision may be behind (a vote from another browser): the
+        // proof names the nullifier, and the ledger says which revision of it counts.
         let revision = input.lastRevision + 1;
         let proved = await prove(revision);
-        let accepted;
-        try {
-          progress.say(t("secret.sending"), 92);
-          accepted = await postBallot(poll.pollId, choices, revision, proved);
-        } catch (error) {
-          // This device's record is behind (a vote from another device): go above what the ledger counts.
+        const counted = await countedRevision(config, poll.pollId, proved.proof.nullifier);
+        if (counted >= revision) {
+          revision = counted + 1;
+          proved = await prove(revision);
+        }
+        progress.say(t("secret.sending"), 92);
+        let stale: number | null = null;
+        let accepted = await postBallot(poll.pollId, choices, revision, proved).catch((error: unknown) => {
+          // A later ballot the API holds but the ledger has not recorded yet: the API says its revision.
           if (!(error instanceof ApiError && error.code === "BALLOT_STALE_REVISION")) throw error;
-          revision = Math.max(revision, await countedRevision(config, poll.pollId, proved.proof.nullifier)) + 1;
+          stale = Number((error.details as { lastRevision?: number } | undefined)?.lastRevision ?? revision);
+          return null;
+        });
+        if (!accepted) {
+          revision = Math.max(revision, stale ?? revision) + 1;
           proved = await prove(revision);
           progress.say(t("secret.sending"), 92);
           accepted = await postBallot(poll.pollId, choices, revision, proved);
