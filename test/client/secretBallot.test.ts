@@ -135,9 +135,10 @@ describe("client: secret ballots", function () {
     await screenshot(page, "secret-receipt-checked");
 
     // The identity is kept locked at rest, and travels in the key backup.
-    const sealed = await page.evaluate((id) => localStorage.getItem(`veche.identity.${id}`) ?? "", residentId);
-    expect(JSON.parse(sealed)).to.include.keys("commitment", "salt", "iv", "ciphertext");
-    expect(JSON.parse(sealed).iterations).to.be.at.least(200_000);
+    const sealedText = await page.evaluate((id) => localStorage.getItem(`veche.identity.${id}`) ?? "", residentId);
+    const sealed = JSON.parse(sealedText) as Record<string, unknown>;
+    expect(sealed).to.include.keys("commitment", "salt", "iv", "ciphertext");
+    expect(sealed.iterations).to.be.at.least(200_000);
     await page.goto("/me/key");
     await page.getByLabel("Password", { exact: true }).fill(BROWSER_PASSWORD);
     await page.getByRole("button", { name: "Unlock" }).click();
@@ -146,7 +147,8 @@ describe("client: secret ballots", function () {
       page.getByRole("button", { name: "Download a backup of my key" }).click(),
     ]);
     const backupFile = await download.path();
-    expect(JSON.parse(fs.readFileSync(backupFile, "utf8")).identity).to.deep.equal(JSON.parse(sealed));
+    const backup = JSON.parse(fs.readFileSync(backupFile, "utf8")) as { identity?: unknown };
+    expect(backup.identity).to.deep.equal(sealed);
 
     // Another browser restores both; knowing nothing of the ballots cast, it still votes above them.
     const other = await openTab(browser, baseUrl);
