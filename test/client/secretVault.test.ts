@@ -7,9 +7,9 @@ import { expect } from "chai";
 import { Identity } from "@semaphore-protocol/identity";
 import { secretBallotLeaf } from "../../contracts/protocol";
 import { decryptIdentity, encryptIdentity, parseStoredIdentity } from "../../client/src/keys/identity";
-import { VaultError } from "../../client/src/keys/vault";
+import type { VaultError } from "../../client/src/keys/vault";
 import { looksSecret, parseSecretReceipt } from "../../client/src/secret/secretReceipt";
-import { ReceiptFormatError } from "../../contracts/protocol/receipt";
+import type { ReceiptFormatError } from "../../contracts/protocol/receipt";
 
 const PASSWORD = "a long password for the browser";
 
