@@ -288,6 +288,7 @@ export const en = {
   "key.downloadBackup": "Download a backup of my key",
 
   "me.pollsTitle": "My polls",
+  "me.secretNotVotedHere": "A secret poll: no vote from this device yet.",
   "me.noPolls": "There are no polls for your district right now.",
   "me.finished": "Finished",
   "me.voted": "You voted.",

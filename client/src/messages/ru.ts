@@ -292,6 +292,7 @@ export const ru: Record<MessageKey, string> = {
   "key.downloadBackup": "Скачать резервную копию ключа",
 
   "me.pollsTitle": "Мои опросы",
+  "me.secretNotVotedHere": "Тайный опрос: с этого устройства вы ещё не голосовали.",
   "me.noPolls": "Сейчас для вашего района нет опросов.",
   "me.finished": "Завершённые",
   "me.voted": "Вы проголосовали.",

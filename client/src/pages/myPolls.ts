@@ -8,6 +8,7 @@ import { t } from "../i18n";
 import type { MessageKey } from "../messages/en";
 import type { FullReceipt } from "../../../contracts/protocol/receipt";
 import { listReceipts } from "../receipts";
+import { latestSecretVote } from "../secret/secretStore";
 import type { MyPoll } from "../types";
 import { errorNotice, heading, loading, pollTitle } from "../components/ui";
 import { pollCard } from "./explorerList";
@@ -20,8 +21,18 @@ const SECTIONS: { key: MessageKey; states: MyPoll["state"][] }[] = [
   { key: "explorer.cancelled", states: ["Cancelled"] },
 ];
 
-/** Where the resident stands in a poll, in words. */
-function myStanding(p: MyPoll): string {
+/**
+ * Where the resident stands in a poll, in words. The API cannot know a secret ballot: this device's
+ * record says whether the resident voted in a secret poll from here.
+ */
+function myStanding(p: MyPoll, residentId: string): string {
+  if (p.secret) {
+    const mine = latestSecretVote(residentId, p.pollId);
+    if (p.state === "Pending") return t("me.notOpenYet");
+    if (p.state === "Cancelled") return mine ? t("me.votedCancelled") : t("me.cancelled");
+    if (mine) return p.state === "Active" && p.revote ? t("me.votedCanChange") : t("me.voted");
+    return p.state === "Active" ? t("me.secretNotVotedHere") : t("secret.notHere");
+  }
   const voted = p.myBallot !== null && p.myBallot.status !== "failed";
   if (p.state === "Pending") return t("me.notOpenYet");
   if (p.state === "Cancelled") return voted ? t("me.votedCancelled") : t("me.cancelled");
@@ -91,7 +102,9 @@ export async function myPollsPage(main: HTMLElement): Promise<void> {
           el(
             "ul",
             { class: "cards" },
-            ...list.map((p) => pollCard(p, `/me/polls/${p.pollId}`, el("p", { class: "my-ballot" }, myStanding(p)))),
+            ...list.map((p) =>
+              pollCard(p, `/me/polls/${p.pollId}`, el("p", { class: "my-ballot" }, myStanding(p, s.residentId))),
+            ),
           ),
         ),
       );
