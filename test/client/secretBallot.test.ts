@@ -104,6 +104,26 @@ describe("client: secret ballots", function () {
       void request.allHeaders().then((headers) => sent.push({ method: request.method(), url: request.url(), headers }));
     });
 
+    // A site that serves a made-up area (a group of the resident alone would name them behind the
+    // nullifier) is caught before anything is proved or sent: the group must lead to the chain's root.
+    const mine = (
+      JSON.parse(await page.evaluate((id) => localStorage.getItem(`veche.identity.${id}`) ?? "{}", residentId)) as {
+        commitment: string;
+      }
+    ).commitment;
+    const areaPath = `**/api/polls/${pollId}/census/areas/**`;
+    await tab.context.route(areaPath, async (route) => {
+      const real = (await (await route.fetch()).json()) as Record<string, unknown>;
+      await route.fulfill({ json: { ...real, commitments: [mine], members: 1, root: mine } });
+    });
+    await page.goto(`/me/polls/${pollId}`);
+    await page.getByRole("group", { name: "Question 1" }).getByLabel("Option 1", { exact: true }).check();
+    await page.getByLabel("Your password", { exact: true }).fill(BROWSER_PASSWORD);
+    await page.getByRole("button", { name: /Cast my secret vote/ }).click();
+    await page.getByText("The list of voters the site sent does not match the poll's; nothing was sent.").waitFor();
+    expect(sent).to.deep.equal([]);
+    await tab.context.unroute(areaPath);
+
     await page.goto(`/me/polls/${pollId}`);
     const section = page.getByTestId("secret-ballot");
     await section.waitFor();

@@ -11,7 +11,7 @@ import { el, mount } from "../dom";
 import { formatNumber, t } from "../i18n";
 import { unlockIdentity, unlockedIdentity } from "../keys/identity";
 import { Prover } from "../secret/runProver";
-import type { ProveProgress, ProveResult } from "../secret/prover";
+import type { ChainCensus, ProveProgress, ProveResult } from "../secret/prover";
 import { saveSecretVote } from "../secret/secretStore";
 import type { SecretVote } from "../secret/secretStore";
 import { postSecretBallot, secretReceiptOf, waitForSecretBallot } from "../secret/submit";
@@ -82,10 +82,10 @@ export function secretVoteForm(input: SecretVoteFormInput): HTMLFormElement {
   const { poll, residentId, area } = input;
   const progress = progressView();
   let casting = false;
+  // The census as the chain commits to it: the area's group the API serves must lead to its root.
+  const census = chainCensus(poll.pollId);
   // Readied while the resident chooses, so casting only proves; a failure shows again on casting.
-  prover()
-    .prepare(poll.pollId, area, (p) => casting && progress.show(p))
-    .catch(() => undefined);
+  census.then((c) => prover().prepare(poll.pollId, area, c, (p) => casting && progress.show(p))).catch(() => undefined);
   const fields = ballotFields(poll.pollId, poll.questions, poll.content, input.current);
   const password = el("input", { type: "password", name: "password", autocomplete: "current-password" });
   const locked = !unlockedIdentity(residentId);
@@ -116,11 +116,13 @@ export function secretVoteForm(input: SecretVoteFormInput): HTMLFormElement {
       try {
         const identity = await unlockIdentity(residentId, password.value);
         const config = await chainConfig();
+        const chosenCensus = await census;
         const choices = encodeChoices(poll.questions, picked.selected).toString();
         const prove = (revision: number) =>
           prover().prove(
             {
               pollId: poll.pollId,
+              census: chosenCensus,
               chainId: config.chainId,
               ballotBox: config.ballotBox,
               area,
@@ -185,6 +187,11 @@ export function secretVoteForm(input: SecretVoteFormInput): HTMLFormElement {
 
 function postBallot(pollId: number, choices: string, revision: number, proved: ProveResult) {
   return postSecretBallot({ pollId, choices, revision, area: proved.area, proof: proved.proof });
+}
+
+async function chainCensus(pollId: number): Promise<ChainCensus> {
+  const found = await chainReader(await chainConfig()).box.census(pollId);
+  return { root: found.root, areas: Number(found.areas) };
 }
 
 async function countedRevision(config: ChainConfig, pollId: number, nullifier: string): Promise<number> {

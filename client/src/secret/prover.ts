@@ -7,11 +7,20 @@
 import { Group } from "@semaphore-protocol/group";
 import { Identity } from "@semaphore-protocol/identity";
 import { generateProof, verifyProof } from "@semaphore-protocol/proof";
+import { censusAreaLeaf } from "../../../contracts/protocol/census";
 import { proofDepthFor, secretMessage, secretScope } from "../../../contracts/protocol/secretBallot";
+import { verifyBallotProof } from "../../../contracts/protocol/tree";
 import type { CensusAreaAnswer, SecretProof } from "../secretTypes";
+
+/** The poll's census as the chain has it (ISecretBallots.census), read by the page from the node. */
+export interface ChainCensus {
+  root: string;
+  areas: number;
+}
 
 export interface ProveRequest {
   pollId: number;
+  census: ChainCensus;
   chainId: number;
   ballotBox: string;
   area: number;
@@ -128,33 +137,54 @@ function stopwatch() {
 }
 
 /**
+ * The area's group must be the one the chain's census commits to: its leaf (area, root, members) and
+ * path must lead to the census root read from the node. Else an API could serve a made-up group — a
+ * group of one names the resident behind the nullifier — and the proof would give it away.
+ */
+function requireOnChain(answer: CensusAreaAnswer, group: Group, census: ChainCensus): void {
+  const leaf = censusAreaLeaf(answer.area, group.root, group.size);
+  const path = { leafIndex: answer.index, ballots: census.areas, siblings: answer.siblings };
+  if (!verifyBallotProof(leaf, path, census.root)) {
+    throw new ProveError("CENSUS_MISMATCH", "the area's group is not the one the poll's census commits to");
+  }
+}
+
+/**
  * Fetches and checks the area's census and the proving files for its depth, once per worker: the
  * page starts this as the form appears, so casting only proves. A failure is forgotten, to retry.
  */
 export function prepareArea(
   pollId: number,
   area: number,
+  census: ChainCensus,
   depth: number | undefined,
   onProgress: (p: ProveProgress) => void,
 ): Promise<Prepared> {
-  const key = `${pollId}/${area}/${depth ?? ""}`;
+  const key = `${pollId}/${area}/${census.root}/${depth ?? ""}`;
   let found = prepared.get(key);
   if (!found) {
     found = (async () => {
       const lap = stopwatch();
       onProgress({ phase: "census" });
-      const census = await fetchCensusArea(pollId, area);
+      const answer = await fetchCensusArea(pollId, area);
       const censusMs = lap();
-      onProgress({ phase: "group", members: census.commitments.length });
-      const group = new Group(census.commitments.map((c) => BigInt(c)));
-      if (group.root.toString() !== BigInt(census.root).toString() || group.size !== census.members) {
+      onProgress({ phase: "group", members: answer.commitments.length });
+      const group = new Group(answer.commitments.map((c) => BigInt(c)));
+      if (group.root.toString() !== BigInt(answer.root).toString() || group.size !== answer.members) {
         throw new ProveError("CENSUS_MISMATCH", "the area's identities do not give the census's root");
       }
+      requireOnChain(answer, group, census);
       const groupMs = lap();
       const chosen = depth ?? proofDepthFor(group.size);
       const files = await provingFiles(chosen, onProgress);
       await warmCurve();
-      return { census, group, depth: chosen, files, timings: { census: censusMs, group: groupMs, download: lap() } };
+      return {
+        census: answer,
+        group,
+        depth: chosen,
+        files,
+        timings: { census: censusMs, group: groupMs, download: lap() },
+      };
     })();
     found.catch(() => prepared.delete(key));
     prepared.set(key, found);
@@ -184,7 +214,7 @@ export async function proveSecretBallot(
   request: ProveRequest,
   onProgress: (p: ProveProgress) => void,
 ): Promise<ProveResult> {
-  const ready = await prepareArea(request.pollId, request.area, request.depth, onProgress);
+  const ready = await prepareArea(request.pollId, request.area, request.census, request.depth, onProgress);
   const identity = Identity.import(request.identity);
   if (ready.group.indexOf(identity.commitment) < 0) {
     throw new ProveError("NOT_IN_CENSUS", "this identity is not in the area's census");

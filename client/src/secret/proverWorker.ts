@@ -5,10 +5,10 @@
  */
 import "../polyfills";
 import { measureProof, prepareArea, ProveError, proveSecretBallot } from "./prover";
-import type { MeasureResult, ProveProgress, ProveRequest, ProveResult } from "./prover";
+import type { ChainCensus, MeasureResult, ProveProgress, ProveRequest, ProveResult } from "./prover";
 
 export type ProverRequest =
-  | { id: number; kind: "prepare"; pollId: number; area: number }
+  | { id: number; kind: "prepare"; pollId: number; area: number; census: ChainCensus }
   | { id: number; kind: "prove"; request: ProveRequest }
   | { id: number; kind: "measure"; depth: number };
 
@@ -24,7 +24,7 @@ addEventListener("message", (event: MessageEvent<ProverRequest>) => {
   const onProgress = (progress: ProveProgress) => post({ id: ask.id, type: "progress", progress });
   const work: Promise<ProveResult | MeasureResult | null> =
     ask.kind === "prepare"
-      ? prepareArea(ask.pollId, ask.area, undefined, onProgress).then(() => null)
+      ? prepareArea(ask.pollId, ask.area, ask.census, undefined, onProgress).then(() => null)
       : ask.kind === "prove"
         ? proveSecretBallot(ask.request, onProgress)
         : measureProof(ask.depth, onProgress);

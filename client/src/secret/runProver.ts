@@ -4,7 +4,7 @@
  * ARTIFACT_MISSING…) as the API's errors do.
  */
 import { ApiError } from "../api";
-import type { MeasureResult, ProveProgress, ProveRequest, ProveResult } from "./prover";
+import type { ChainCensus, MeasureResult, ProveProgress, ProveRequest, ProveResult } from "./prover";
 import type { ProverAnswer, ProverRequest } from "./proverWorker";
 
 type Ask = ProverRequest extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
@@ -44,8 +44,8 @@ export class Prover {
   }
 
   /** Fetches the area's census and proving files and readies the curve, before the resident casts. */
-  prepare(pollId: number, area: number, onProgress?: (p: ProveProgress) => void): Promise<null> {
-    return this.ask<null>({ kind: "prepare", pollId, area }, onProgress);
+  prepare(pollId: number, area: number, census: ChainCensus, onProgress?: (p: ProveProgress) => void): Promise<null> {
+    return this.ask<null>({ kind: "prepare", pollId, area, census }, onProgress);
   }
 
   prove(request: ProveRequest, onProgress: (p: ProveProgress) => void): Promise<ProveResult> {
