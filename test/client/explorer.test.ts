@@ -58,6 +58,12 @@ describe("client: public explorer", function () {
     // Live tallies: option 1 of question 1 was chosen twice out of three.
     const firstQuestion = tab.page.locator("figure.tally").first();
     expect(await firstQuestion.locator("li").first().innerText()).to.match(/Option 1\s+2 \(66\.7%\)/);
+    // An open poll is broken down by the registry's public districts too: all three voted in district 1.
+    const district = tab.page.getByTestId("area-results").locator('tr[data-area="1"]');
+    expect(await district.locator("th").innerText()).to.equal("District 1");
+    const cells = await district.locator("td").allInnerTexts();
+    expect(cells[1]).to.equal("3");
+    expect(cells[3]).to.match(/Option 1: 2\s+Option 2: 0\s+Option 3: 1/);
 
     await tab.page.getByRole("button", { name: "Recount from the ledger" }).click();
     await tab.page.getByText("Match: the recount agrees with the ledger.").waitFor({ timeout: 60_000 });

@@ -42,7 +42,7 @@ export function areaResults(poll: AreaPoll): HTMLElement | null {
   const decided = rule && (poll.state === "Closed" || poll.state === "Finalized");
   const accepting = areas.filter((a) => a.accepted === true).length;
   const head = [
-    t("areas.area"),
+    t(building ? "areas.building" : "areas.district"),
     t("areas.eligible"),
     t("areas.voters"),
     t("areas.turnout"),

@@ -450,6 +450,8 @@ export const en = {
   "areas.titleDistrict": "Results by district",
   "areas.titleBuilding": "Results by building",
   "areas.area": "Area",
+  "areas.district": "District",
+  "areas.building": "Building",
   "areas.eligible": "May vote",
   "areas.voters": "Voted",
   "areas.turnout": "Turnout",

@@ -454,6 +454,8 @@ export const ru: Record<MessageKey, string> = {
   "areas.titleDistrict": "Итоги по районам",
   "areas.titleBuilding": "Итоги по домам",
   "areas.area": "Участок",
+  "areas.district": "Район",
+  "areas.building": "Дом",
   "areas.eligible": "Могут голосовать",
   "areas.voters": "Проголосовали",
   "areas.turnout": "Явка",
