@@ -13,8 +13,12 @@ import type { SecretRecountResult } from "../recount/secretRecount";
 import type { AreaResult, CensusSummary } from "../secretTypes";
 import { errorNotice, notice, shortHex } from "./ui";
 
+/** Proofs checked one by one in the browser take tens of milliseconds each: offered by default up to this many. */
+const PROOFS_BY_DEFAULT = 2_000;
+
 interface SecretRecountedPoll {
   pollId: number;
+  ballots: number;
   census?: CensusSummary | null;
   areas?: AreaResult[];
 }
@@ -24,6 +28,11 @@ export function secretRecountPanel(poll: SecretRecountedPoll, showTallies: boole
   const progress = el("progress", { max: 100, value: 0, "aria-label": t("recount.progress"), hidden: true });
   const output = el("div", { class: "recount-output" });
   const status = el("p", { role: "status", class: "muted" });
+  const verify = el("input", {
+    type: "checkbox",
+    id: `verify-proofs-${poll.pollId}`,
+    checked: poll.ballots <= PROOFS_BY_DEFAULT,
+  });
 
   button.addEventListener("click", () => {
     button.disabled = true;
@@ -42,7 +51,7 @@ export function secretRecountPanel(poll: SecretRecountedPoll, showTallies: boole
             deployedBlock: config.deployedBlock,
             pollId: poll.pollId,
             areaKind: poll.census?.areaKind ?? "district",
-            verifyProofs: true,
+            verifyProofs: verify.checked,
           },
           (p) => {
             if (p.phase === "registry") {
@@ -76,6 +85,12 @@ export function secretRecountPanel(poll: SecretRecountedPoll, showTallies: boole
     "div",
     { class: "recount", "data-testid": "secret-recount" },
     el("p", {}, t("recount.secretIntro")),
+    el(
+      "div",
+      { class: "check" },
+      verify,
+      el("label", { for: verify.id }, t("recount.verifyProofs", { ballots: formatNumber(poll.ballots) })),
+    ),
     button,
     progress,
     status,
