@@ -36,6 +36,7 @@ import { ballotLeafHex } from "../../contracts/protocol/node/ballotCodec";
 import { startEmbeddedChain } from "../../node/embedded/chain";
 import type { EmbeddedChain } from "../../node/embedded/chain";
 import { ensureDeployed } from "../../node/embedded/deploy";
+import { devKeysPath } from "../../node/embedded/devKeys";
 import { processCpuSeconds } from "./cpu";
 import { BENCH_DIR, markdownTable, writeFigures } from "./results";
 import type { BenchFigure } from "./results";
@@ -273,9 +274,22 @@ async function intakeProfile(api: ApiProcess) {
   };
 }
 
+/**
+ * The bench's chain keys, kept beside its figures: a fresh chain with the same keys deploys the ballot
+ * box at the same address, so the proofs (bound to chain, contract and poll) cached by an earlier run
+ * still verify.
+ */
+const BENCH_KEYS = path.join(BENCH_DIR, "secret-bench-dev-keys.json");
+
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "veche-bench-secret-"));
+  if (fs.existsSync(BENCH_KEYS)) fs.copyFileSync(BENCH_KEYS, devKeysPath(dataDir));
   const chain = await startEmbeddedChain({ dataDir, port: 0 });
+  if (!fs.existsSync(BENCH_KEYS)) {
+    fs.mkdirSync(BENCH_DIR, { recursive: true });
+    fs.copyFileSync(devKeysPath(dataDir), BENCH_KEYS);
+    fs.chmodSync(BENCH_KEYS, 0o600);
+  }
   const provider = new JsonRpcProvider(chain.rpcUrl, undefined, { staticNetwork: true, batchMaxCount: 500 });
   let api: ApiProcess | null = null;
   try {

@@ -184,5 +184,18 @@ describe("audit of secret polls", function () {
     const { code, report } = await audit(stack, dishonest);
     expect(code).to.not.equal(0);
     expect(codes(report)).to.include.members(["CENSUS_MISMATCH", "ELIGIBLE_MISMATCH"]);
+    // The API shows the poll but never serves a census that does not rebuild to its root.
+    const shown = await eventually(async () => {
+      const r = await http<{ secret: boolean; census: unknown; areas: unknown[] }>(
+        stack,
+        "GET",
+        `/api/polls/${dishonest}`,
+      );
+      return r.status === 200 ? r.body : null;
+    });
+    expect(shown).to.deep.include({ secret: true, census: null, areas: [] });
+    const served = await http<{ error: { code: string } }>(stack, "GET", `/api/polls/${dishonest}/census`);
+    expect(served.status).to.equal(503);
+    expect(served.body.error.code).to.equal("CENSUS_MISMATCH");
   });
 });

@@ -2,7 +2,7 @@
 import { decodePollContent, decodePollOutcome } from "../../../contracts/protocol";
 import type { PollOutcome, PollStateName } from "../../../contracts/protocol";
 import type { Chain } from "../chain/chain";
-import { notFound } from "../errors";
+import { AppError, notFound } from "../errors";
 import { ChainState } from "../indexer/chainState";
 import type { PollTrees } from "../indexer/pollTrees";
 import type { PollRow } from "../indexer/store";
@@ -32,6 +32,14 @@ export interface PollSummary {
   /** Residents whose ballot counts (each resident once), as indexed. */
   voters: number;
   eligible: Eligible;
+}
+
+/** Answers `fallback` for CENSUS_MISMATCH; rethrows anything else. */
+function mismatched<T>(fallback: T) {
+  return (err: unknown): T => {
+    if (err instanceof AppError && err.code === "CENSUS_MISMATCH") return fallback;
+    throw err;
+  };
 }
 
 export class PollService {
@@ -64,8 +72,9 @@ export class PollService {
       this.chain.ballotBox.ballotRoot(pollId),
       this.chain.ballotBox.poll(pollId),
       this.eligibility.forPolls([poll]),
-      this.areaResults.of(poll),
-      poll.census ? this.censuses.census(pollId) : null,
+      // A census that does not rebuild to its root is not served: the poll is shown without it.
+      this.areaResults.of(poll).catch(mismatched({ areas: [], rule: null })),
+      poll.census ? this.censuses.census(pollId).catch(mismatched(null)) : null,
     ]);
     return {
       ...this.summary(poll, eligible ?? { registered: 0, enrolled: 0 }),
