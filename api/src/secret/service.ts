@@ -75,7 +75,10 @@ export class SecretBallotService {
     const poll = await this.state.poll(pollId);
     if (!poll) throw notFound("POLL_NOT_FOUND", `poll ${pollId} does not exist`);
     if (!poll.census) {
-      if (poll.block === 0) throw new AppError("CENSUS_NOT_READY", 503, "the poll is not indexed yet; try again");
+      // A poll the index has not reached yet: the contract says whether it is secret.
+      if (poll.block === 0 && (await this.chain.ballotBox.poll(pollId)).secret) {
+        throw new AppError("CENSUS_NOT_READY", 503, "the poll is not indexed yet; try again");
+      }
       throw conflict("POLL_NOT_SECRET", `poll ${pollId} is not a secret poll; sign an open ballot`);
     }
     const status = ChainState.statusAt(poll, this.nowSeconds());
