@@ -74,6 +74,17 @@ describe("client: secret ballots", function () {
     const { page } = tab;
     const { residentId } = await activateInBrowser(page, stack, 1);
 
+    // Neighbours in the same building and one elsewhere, with identities made through the API.
+    for (const [district, building] of [
+      [1, BUILDING],
+      [1, BUILDING],
+      [2, "Lenina 1"],
+    ] as const) {
+      await secretResident(stack, district, building);
+    }
+    // A secret poll created before this resident has an identity: its census cannot hold them.
+    const early = await createSecretPoll(stack, { areas: "building", revote: true });
+
     await page.goto("/me/key");
     const identity = page.getByTestId("identity");
     await identity.waitFor();
@@ -84,17 +95,14 @@ describe("client: secret ballots", function () {
     expect(await identity.textContent()).to.include("This device holds your anonymous identity, and it is registered.");
     await screenshot(page, "secret-key-identity");
 
-    // Neighbours in the same building and one elsewhere, with identities made through the API.
-    for (const [district, building] of [
-      [1, BUILDING],
-      [1, BUILDING],
-      [2, "Lenina 1"],
-    ] as const) {
-      await secretResident(stack, district, building);
-    }
     const { pollId, census } = await createSecretPoll(stack, { areas: "building", rule: RULE, revote: true });
     const area = census.areas.find((a) => a.area === buildingCode(BUILDING))!;
     expect(area.commitments).to.have.length(3);
+
+    // The earlier poll says at once that this identity is not on its list, and offers no ballot.
+    await page.goto(`/me/polls/${early.pollId}`);
+    await page.getByText("Your anonymous identity is not on this poll's list").waitFor();
+    expect(await page.getByRole("button", { name: /Cast my secret vote/ }).count()).to.equal(0);
 
     // A cookie for the site: the secret ballot must not carry it.
     await tab.context.addCookies([{ name: "veche_probe", value: "linkable", url: baseUrl }]);

@@ -9,7 +9,7 @@ import { ApiError, chainConfig } from "../api";
 import { chainReader } from "../chain";
 import { el, mount } from "../dom";
 import { formatNumber, t } from "../i18n";
-import { unlockIdentity, unlockedIdentity } from "../keys/identity";
+import { loadIdentity, unlockIdentity, unlockedIdentity } from "../keys/identity";
 import { Prover } from "../secret/runProver";
 import type { ChainCensus, ProveProgress, ProveResult } from "../secret/prover";
 import { saveSecretVote } from "../secret/secretStore";
@@ -84,8 +84,7 @@ export function secretVoteForm(input: SecretVoteFormInput): HTMLFormElement {
   let casting = false;
   // The census as the chain commits to it: the area's group the API serves must lead to its root.
   const census = chainCensus(poll.pollId);
-  // Readied while the resident chooses, so casting only proves; a failure shows again on casting.
-  census.then((c) => prover().prepare(poll.pollId, area, c, (p) => casting && progress.show(p))).catch(() => undefined);
+  const commitment = loadIdentity(residentId)?.commitment ?? "0";
   const fields = ballotFields(poll.pollId, poll.questions, poll.content, input.current);
   const password = el("input", { type: "password", name: "password", autocomplete: "current-password" });
   const locked = !unlockedIdentity(residentId);
@@ -101,6 +100,17 @@ export function secretVoteForm(input: SecretVoteFormInput): HTMLFormElement {
     button,
     status,
   );
+  // Readied while the resident chooses, so casting only proves; a failure shows again on casting. An
+  // identity the poll's census does not hold (made after the poll) is said at once, not at casting.
+  const outside = () => mount(form, notice("info", t("secret.notInCensus")));
+  census
+    .then((c) => prover().prepare(poll.pollId, area, c, commitment, (p) => casting && progress.show(p)))
+    .then((ready) => {
+      if (!ready.member && !casting) outside();
+    })
+    .catch((error: unknown) => {
+      if (error instanceof ApiError && error.code === "CENSUS_AREA_UNKNOWN" && !casting) outside();
+    });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const picked = fields.selection();

@@ -7,14 +7,19 @@ import "../polyfills";
 import { measureProof, prepareArea, ProveError, proveSecretBallot } from "./prover";
 import type { ChainCensus, MeasureResult, ProveProgress, ProveRequest, ProveResult } from "./prover";
 
+/** An area readied: whether the identity with the given (public) commitment is in its group. */
+export interface Readied {
+  member: boolean;
+}
+
 export type ProverRequest =
-  | { id: number; kind: "prepare"; pollId: number; area: number; census: ChainCensus }
+  | { id: number; kind: "prepare"; pollId: number; area: number; census: ChainCensus; commitment: string }
   | { id: number; kind: "prove"; request: ProveRequest }
   | { id: number; kind: "measure"; depth: number };
 
 export type ProverAnswer = { id: number } & (
   | { type: "progress"; progress: ProveProgress }
-  | { type: "done"; result: ProveResult | MeasureResult | null }
+  | { type: "done"; result: ProveResult | MeasureResult | Readied }
   | { type: "error"; code: string; message: string }
 );
 
@@ -22,9 +27,11 @@ addEventListener("message", (event: MessageEvent<ProverRequest>) => {
   const ask = event.data;
   const post = (answer: ProverAnswer) => postMessage(answer);
   const onProgress = (progress: ProveProgress) => post({ id: ask.id, type: "progress", progress });
-  const work: Promise<ProveResult | MeasureResult | null> =
+  const work: Promise<ProveResult | MeasureResult | Readied> =
     ask.kind === "prepare"
-      ? prepareArea(ask.pollId, ask.area, ask.census, undefined, onProgress).then(() => null)
+      ? prepareArea(ask.pollId, ask.area, ask.census, undefined, onProgress).then((ready) => ({
+          member: ready.group.indexOf(BigInt(ask.commitment)) >= 0,
+        }))
       : ask.kind === "prove"
         ? proveSecretBallot(ask.request, onProgress)
         : measureProof(ask.depth, onProgress);

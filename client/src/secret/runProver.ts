@@ -5,7 +5,7 @@
  */
 import { ApiError } from "../api";
 import type { ChainCensus, MeasureResult, ProveProgress, ProveRequest, ProveResult } from "./prover";
-import type { ProverAnswer, ProverRequest } from "./proverWorker";
+import type { ProverAnswer, ProverRequest, Readied } from "./proverWorker";
 
 type Ask = ProverRequest extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
 
@@ -43,9 +43,18 @@ export class Prover {
     });
   }
 
-  /** Fetches the area's census and proving files and readies the curve, before the resident casts. */
-  prepare(pollId: number, area: number, census: ChainCensus, onProgress?: (p: ProveProgress) => void): Promise<null> {
-    return this.ask<null>({ kind: "prepare", pollId, area, census }, onProgress);
+  /**
+   * Fetches the area's census and proving files and readies the curve, before the resident casts;
+   * says whether the (public) commitment is in the area's group.
+   */
+  prepare(
+    pollId: number,
+    area: number,
+    census: ChainCensus,
+    commitment: string,
+    onProgress?: (p: ProveProgress) => void,
+  ): Promise<Readied> {
+    return this.ask<Readied>({ kind: "prepare", pollId, area, census, commitment }, onProgress);
   }
 
   prove(request: ProveRequest, onProgress: (p: ProveProgress) => void): Promise<ProveResult> {
