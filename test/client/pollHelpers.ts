@@ -83,7 +83,8 @@ export async function finishPoll(stack: Stack, pollId: number, outcome?: string)
 /** Pages read the poll's state from the API's index, which follows the chain a moment later. */
 async function stateIndexed(stack: Stack, pollId: number, state: string): Promise<void> {
   await eventually(
-    async () => ((await http<{ state: string }>(stack, "GET", `/api/polls/${pollId}`)).body.state === state ? true : null),
+    async () =>
+      (await http<{ state: string }>(stack, "GET", `/api/polls/${pollId}`)).body.state === state ? true : null,
     30_000,
     `poll ${pollId} indexed as ${state}`,
   );
