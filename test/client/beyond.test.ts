@@ -7,7 +7,7 @@ import { expect } from "chai";
 import type { Browser } from "playwright-core";
 import { STAFF_TOKEN, http } from "../api/harness";
 import type { Stack } from "../api/harness";
-import { openTab, screenshot, startClientStack, stopClientStack } from "./browser";
+import { openTab, screenshot, useClientStack } from "./browser";
 import { castBallots, indexed } from "./chainHelpers";
 import { createPollFrom, finishPoll, shapes } from "./pollHelpers";
 import { BROWSER_PASSWORD, activateInBrowser } from "./residentSteps";
@@ -19,14 +19,7 @@ describe("client: beyond the defects", function () {
   let stack: Stack;
   let browser: Browser;
   let baseUrl: string;
-
-  before(async () => {
-    ({ stack, browser, baseUrl } = await startClientStack());
-  });
-
-  after(async () => {
-    await stopClientStack({ stack, browser });
-  });
+  useClientStack((env) => ({ stack, browser, baseUrl } = env));
 
   it("shows results only once voting closes when the poll says so, and says the ledger has them anyway", async () => {
     const spec = { title: "Binding renovation vote", questions: YES_NO, results: "afterClose" as const };

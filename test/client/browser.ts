@@ -137,3 +137,15 @@ export async function stopClientStack(env: Partial<ClientStack>): Promise<void> 
   await env.browser?.close();
   await env.stack?.stop();
 }
+
+/** A suite's stack and browser: started before its tests, handed to `take`, stopped after them. */
+export function useClientStack(take: (env: ClientStack) => void): void {
+  let env: ClientStack | undefined;
+  before(async () => {
+    env = await startClientStack();
+    take(env);
+  });
+  after(async () => {
+    if (env) await stopClientStack(env);
+  });
+}

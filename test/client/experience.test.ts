@@ -15,7 +15,7 @@ import { registerResident, resyncStaffNonce } from "../api/residentHelpers";
 import { seedDemoCity } from "../../scripts/demo/seed";
 import { cliEnv, tempDir } from "../scripts/cliHarness";
 import { TECHNICAL_WORDS } from "../../client/src/messages/glossary";
-import { openTab, screenshot, startClientStack, stopClientStack } from "./browser";
+import { openTab, screenshot, useClientStack } from "./browser";
 import { castBallots, indexed } from "./chainHelpers";
 import { createPollFrom, finishPoll, shapes } from "./pollHelpers";
 import { BROWSER_PASSWORD, activateInBrowser, shownReceipt } from "./residentSteps";
@@ -50,14 +50,7 @@ describe("client: the resident's and the observer's experience", function () {
   let stack: Stack;
   let browser: Browser;
   let baseUrl: string;
-
-  before(async () => {
-    ({ stack, browser, baseUrl } = await startClientStack());
-  });
-
-  after(async () => {
-    await stopClientStack({ stack, browser });
-  });
+  useClientStack((env) => ({ stack, browser, baseUrl } = env));
 
   it("names rewards from their on-chain text, asks before redeeming, and gives a voucher with a history", async () => {
     const pollId = await createPollFrom(stack, {

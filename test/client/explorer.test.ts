@@ -7,7 +7,7 @@ import type { Browser } from "playwright-core";
 import { createPoll, eventually, http } from "../api/harness";
 import type { Stack } from "../api/harness";
 import type { Question } from "../../contracts/protocol";
-import { openTab, screenshot, startClientStack, stopClientStack } from "./browser";
+import { openTab, screenshot, useClientStack } from "./browser";
 import { castBallots } from "./chainHelpers";
 
 const QUESTIONS: Question[] = [
@@ -33,14 +33,7 @@ describe("client: public explorer", function () {
   let stack: Stack;
   let browser: Browser;
   let baseUrl: string;
-
-  before(async () => {
-    ({ stack, browser, baseUrl } = await startClientStack());
-  });
-
-  after(async () => {
-    await stopClientStack({ stack, browser });
-  });
+  useClientStack((env) => ({ stack, browser, baseUrl } = env));
 
   /** A poll with three mined ballots; returns its id and the ballots' ids. */
   async function votedPoll() {

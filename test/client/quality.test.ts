@@ -7,7 +7,7 @@ import { expect } from "chai";
 import type { Browser, Page } from "playwright-core";
 import { createPoll } from "../api/harness";
 import type { Stack } from "../api/harness";
-import { expectAccessible, openTab, screenshot, startClientStack, stopClientStack } from "./browser";
+import { expectAccessible, openTab, screenshot, useClientStack } from "./browser";
 import { castBallots } from "./chainHelpers";
 import { activateInBrowser, voteInBrowser } from "./residentSteps";
 
@@ -18,14 +18,7 @@ describe("client: accessibility, escaping, phones and languages", function () {
   let stack: Stack;
   let browser: Browser;
   let baseUrl: string;
-
-  before(async () => {
-    ({ stack, browser, baseUrl } = await startClientStack());
-  });
-
-  after(async () => {
-    await stopClientStack({ stack, browser });
-  });
+  useClientStack((env) => ({ stack, browser, baseUrl } = env));
 
   async function visit(page: Page, path: string, ready: string): Promise<void> {
     await page.goto(path);

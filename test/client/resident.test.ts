@@ -10,7 +10,7 @@ import type { Question } from "../../contracts/protocol";
 import { createPoll, http } from "../api/harness";
 import type { Stack } from "../api/harness";
 import { resyncStaffNonce } from "../api/residentHelpers";
-import { openTab, screenshot, startClientStack, stopClientStack } from "./browser";
+import { openTab, screenshot, useClientStack } from "./browser";
 import { BROWSER_PASSWORD, activateInBrowser, shownReceipt, signInInBrowser, voteInBrowser } from "./residentSteps";
 
 const QUESTIONS: Question[] = [
@@ -27,14 +27,7 @@ describe("client: resident app", function () {
   let stack: Stack;
   let browser: Browser;
   let baseUrl: string;
-
-  before(async () => {
-    ({ stack, browser, baseUrl } = await startClientStack());
-  });
-
-  after(async () => {
-    await stopClientStack({ stack, browser });
-  });
+  useClientStack((env) => ({ stack, browser, baseUrl } = env));
 
   it("activates, enrols a browser-made key, votes and keeps a receipt that matches the chain", async () => {
     const pollId = await createPoll(stack, { questions: QUESTIONS, districts: [7], title: "Speed limit on Arbat?" });

@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import type { Browser, Page } from "playwright-core";
 import type { Stack } from "../api/harness";
-import { expectAccessible, openTab, screenshot, startClientStack, stopClientStack } from "./browser";
+import { expectAccessible, openTab, screenshot, useClientStack } from "./browser";
 import { castBallots, indexed } from "./chainHelpers";
 import { createPollFrom, finishPoll, shapes } from "./pollHelpers";
 import { BROWSER_PASSWORD, activateInBrowser } from "./residentSteps";
@@ -28,14 +28,7 @@ describe("client: every page in both languages, on a desktop and a phone", funct
   let stack: Stack;
   let browser: Browser;
   let baseUrl: string;
-
-  before(async () => {
-    ({ stack, browser, baseUrl } = await startClientStack());
-  });
-
-  after(async () => {
-    await stopClientStack({ stack, browser });
-  });
+  useClientStack((env) => ({ stack, browser, baseUrl } = env));
 
   it("renders every page accessibly, translated and without sideways scrolling", async () => {
     const spec = {

@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import type { Browser } from "playwright-core";
 import type { Stack } from "../api/harness";
-import { openTab, screenshot, startClientStack, stopClientStack } from "./browser";
+import { openTab, screenshot, useClientStack } from "./browser";
 import { castBallots, indexed } from "./chainHelpers";
 import { createPollFrom, shapes } from "./pollHelpers";
 
@@ -14,14 +14,7 @@ describe("client: ballots over time", function () {
   let stack: Stack;
   let browser: Browser;
   let baseUrl: string;
-
-  before(async () => {
-    ({ stack, browser, baseUrl } = await startClientStack());
-  });
-
-  after(async () => {
-    await stopClientStack({ stack, browser });
-  });
+  useClientStack((env) => ({ stack, browser, baseUrl } = env));
 
   it("draws ballots on a real time axis, empty minutes included, readable on a phone", async () => {
     const spec = { title: "Snow clearing", questions: [{ text: "Enough?", options: ["Yes", "No"] }] };

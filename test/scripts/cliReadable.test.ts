@@ -133,7 +133,7 @@ describe("veche CLI: readable output", function () {
   it("names itself `veche audit` in the audit's help", async () => {
     const help = await veche(cliEnv(stack), ["audit", "--help"]);
     expect(help.stdout).to.match(/^Usage: veche audit /);
-    expect(help.stdout).to.contain("  veche audit --rpc http://127.0.0.1:8545 --poll 3");
+    expect(help.stdout).to.contain("$ veche audit --rpc http://127.0.0.1:8545 --poll 3");
     const receiptHelp = await veche(cliEnv(stack), ["verify-receipt", "--help"]);
     expect(receiptHelp.stdout).to.match(/^Usage: veche verify-receipt /);
   });
