@@ -12,7 +12,7 @@ import type { Browser, Page, Request } from "playwright-core";
 import { buildingCode, proofDepthFor } from "../../contracts/protocol";
 import type { Stack } from "../api/harness";
 import { createSecretPoll, secretResident } from "../api/secretHelpers";
-import { CLIENT_DIST, expectAccessible, openTab, screenshot, startClientStack, stopClientStack } from "./browser";
+import { CLIENT_DIST, expectAccessible, openTab, screenshot, useClientStack } from "./browser";
 import { BROWSER_PASSWORD, activateInBrowser, signInInBrowser } from "./residentSteps";
 
 const RULE = { kind: "eligibleShare" as const, question: 0, option: 0, share: "2/3" };
@@ -61,13 +61,7 @@ describe("client: secret ballots", function () {
   let browser: Browser;
   let baseUrl: string;
 
-  before(async () => {
-    ({ stack, browser, baseUrl } = await startClientStack());
-  });
-
-  after(async () => {
-    await stopClientStack({ stack, browser });
-  });
+  useClientStack((env) => ({ stack, browser, baseUrl } = env));
 
   it("enrols an identity, votes secretly with no session or cookie, re-votes, checks the receipt; an observer recounts", async () => {
     const tab = await openTab(browser, baseUrl);
