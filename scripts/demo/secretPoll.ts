@@ -10,6 +10,7 @@ import type { ChainConfig } from "../../api/wire/health";
 import { proofDepthFor, secretMessage, secretScope } from "../../contracts/protocol";
 import { proveMembership } from "../../contracts/protocol/node/membershipProof";
 import { ApiClient } from "../cli/api";
+import { CliError } from "../cli/errors";
 import type { PollFileInput } from "../cli/polls/pollFile";
 import type { EnrolledVoter } from "./voters";
 
@@ -76,7 +77,7 @@ export async function castSecretBallots(
 ): Promise<string[]> {
   // No token: a secret ballot goes with no session, as the browser sends it.
   const anonymous = new ApiClient({ baseUrl: apiUrl });
-  const census = await anonymous.get<{ areas: { area: number }[] }>(`/api/polls/${pollId}/census`);
+  const census = await censusOnceIndexed(anonymous, pollId);
   const areas: CensusArea[] = [];
   for (const a of census.areas)
     areas.push(await anonymous.get<CensusArea>(`/api/polls/${pollId}/census/areas/${a.area}`));
@@ -129,4 +130,16 @@ export async function waitForSecretBallots(apiUrl: string, ids: readonly string[
     if (pending.size > 0) await new Promise((resolve) => setTimeout(resolve, 500));
   }
   return mined;
+}
+
+/** The poll's census, once the API's index has reached the poll (CENSUS_NOT_READY until then). */
+async function censusOnceIndexed(api: ApiClient, pollId: number): Promise<{ areas: { area: number }[] }> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await api.get<{ areas: { area: number }[] }>(`/api/polls/${pollId}/census`);
+    } catch (err) {
+      if (!(err instanceof CliError && err.code === "CENSUS_NOT_READY") || attempt >= 60) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
 }

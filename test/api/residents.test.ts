@@ -332,9 +332,10 @@ describe("api resident register and sign-in", function () {
       expect(unknown.map(shape)).to.deep.equal(known.map(shape));
       expect(known.map((a) => a.answer.status)).to.deep.equal([401, 401, 401, 401, 423, 423, 423]);
       // Each failure before the lock costs one password check, known id or not.
-      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-      const knownMs = median(known.slice(0, 4).map((a) => a.ms));
-      const unknownMs = median(unknown.slice(0, 4).map((a) => a.ms));
+      // The fastest of each: what a check costs when nothing else on the machine got in its way.
+      const fastest = (xs: number[]) => Math.min(...xs);
+      const knownMs = fastest(known.slice(0, 4).map((a) => a.ms));
+      const unknownMs = fastest(unknown.slice(0, 4).map((a) => a.ms));
       expect(unknownMs, `unknown ${unknownMs} ms, known ${knownMs} ms`).to.be.within(knownMs / 2, knownMs * 2);
     });
 

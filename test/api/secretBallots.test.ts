@@ -209,6 +209,12 @@ describe("secret ballots through the API", function () {
     const open = await createPoll(stack);
     const toOpen = await postSecretBallot<ErrorBody>(stack, { ...body, pollId: open });
     expect(toOpen.body.error.code).to.equal("POLL_NOT_SECRET");
+    // The intake asked the contract; the index takes the new poll in a moment later.
+    await eventually(
+      async () => ((await http(stack, "GET", `/api/polls/${open}`)).status === 200 ? true : null),
+      20_000,
+      `poll ${open} indexed`,
+    );
     expect(
       await tableRowCounts(stack, ["indexer_cursor", "indexer_blocks", "cluster_leases", "action_counters"]),
     ).to.deep.equal({ ...before, polls: before.polls! + 1 });

@@ -5,7 +5,7 @@ import type { RouteSpec } from "../http/route";
 import { notFound } from "../errors";
 import type { CensusService } from "./service";
 
-const CENSUS_ERRORS = ["POLL_NOT_FOUND", "POLL_NOT_SECRET", "CENSUS_MISMATCH"];
+const CENSUS_ERRORS = ["POLL_NOT_FOUND", "POLL_NOT_SECRET", "CENSUS_NOT_READY", "CENSUS_MISMATCH"];
 
 export function censusRoutes(censuses: CensusService): RouteSpec[] {
   return [

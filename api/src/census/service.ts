@@ -46,7 +46,13 @@ export class CensusService {
   async census(pollId: number): Promise<PollCensus> {
     const poll = await this.state.poll(pollId);
     if (!poll) throw notFound("POLL_NOT_FOUND", `poll ${pollId} does not exist`);
-    if (!poll.census) throw conflict("POLL_NOT_SECRET", `poll ${pollId} is not a secret poll`);
+    if (!poll.census) {
+      // A poll the index has not reached yet: the contract says whether it is secret.
+      if (poll.block === 0 && (await this.state.secretOnChain(pollId))) {
+        throw new AppError("CENSUS_NOT_READY", 503, "the poll is not indexed yet; try again");
+      }
+      throw conflict("POLL_NOT_SECRET", `poll ${pollId} is not a secret poll`);
+    }
     let census = this.built.get(pollId);
     if (!census) {
       census = this.build(poll);

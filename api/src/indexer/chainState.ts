@@ -125,6 +125,11 @@ export class ChainState implements FollowerListener {
     this.polls = new Map((await this.store.polls()).map((p) => [p.pollId, p]));
   }
 
+  /** Whether the contract holds `pollId` as a secret poll: asked for polls the index has not reached. */
+  async secretOnChain(pollId: number): Promise<boolean> {
+    return (await this.chain.ballotBox.poll(pollId)).secret;
+  }
+
   private async pollFromContract(pollId: number): Promise<PollRow | null> {
     const count = await this.chain.ballotBox.pollCount();
     if (pollId < 1 || BigInt(pollId) > count) return null;

@@ -76,7 +76,7 @@ export class SecretBallotService {
     if (!poll) throw notFound("POLL_NOT_FOUND", `poll ${pollId} does not exist`);
     if (!poll.census) {
       // A poll the index has not reached yet: the contract says whether it is secret.
-      if (poll.block === 0 && (await this.chain.ballotBox.poll(pollId)).secret) {
+      if (poll.block === 0 && (await this.state.secretOnChain(pollId))) {
         throw new AppError("CENSUS_NOT_READY", 503, "the poll is not indexed yet; try again");
       }
       throw conflict("POLL_NOT_SECRET", `poll ${pollId} is not a secret poll; sign an open ballot`);
