@@ -5,25 +5,18 @@
  * saying which member.
  */
 import { Identity } from "@semaphore-protocol/identity";
-import { PBKDF2_ITERATIONS, VaultError, deriveKey, fromB64, toB64 } from "./vault";
+import { VaultError, seal, unseal } from "./vault";
+import type { Sealed } from "./vault";
 
 const PREFIX = "veche.identity.";
 
-export interface StoredIdentity {
+export interface StoredIdentity extends Sealed {
   version: 1;
   /** The identity commitment, decimal: public, and what the registry records. */
   commitment: string;
-  kdf: "PBKDF2-SHA256";
-  iterations: number;
-  salt: string;
-  iv: string;
-  ciphertext: string;
-  createdAt: string;
 }
 
-/** Binds the ciphertext to its owner and commitment, so a stored identity cannot be swapped. */
-const additionalData = (residentId: string, commitment: string) =>
-  new TextEncoder().encode(`veche-identity|${residentId}|${commitment}`);
+const identityBinding = (residentId: string, commitment: string) => `veche-identity|${residentId}|${commitment}`;
 
 export async function encryptIdentity(
   residentId: string,
@@ -32,45 +25,17 @@ export async function encryptIdentity(
 ): Promise<StoredIdentity> {
   if (password === "") throw new VaultError("PASSWORD_REQUIRED");
   const commitment = identity.commitment.toString();
-  const salt = crypto.getRandomValues(new Uint8Array(16));
-  const iv = crypto.getRandomValues(new Uint8Array(12));
-  const key = await deriveKey(password, salt, PBKDF2_ITERATIONS);
-  const ciphertext = await crypto.subtle.encrypt(
-    { name: "AES-GCM", iv, additionalData: additionalData(residentId, commitment) },
-    key,
-    new TextEncoder().encode(identity.export()),
-  );
-  return {
-    version: 1,
-    commitment,
-    kdf: "PBKDF2-SHA256",
-    iterations: PBKDF2_ITERATIONS,
-    salt: toB64(salt),
-    iv: toB64(iv),
-    ciphertext: toB64(ciphertext),
-    createdAt: new Date().toISOString(),
-  };
+  const sealed = await seal(identity.export(), password, identityBinding(residentId, commitment));
+  return { version: 1, commitment, ...sealed };
 }
 
 export async function decryptIdentity(residentId: string, stored: StoredIdentity, password: string): Promise<Identity> {
   if (password === "") throw new VaultError("PASSWORD_REQUIRED");
-  const key = await deriveKey(password, fromB64(stored.salt), stored.iterations);
-  let plain: ArrayBuffer;
-  try {
-    plain = await crypto.subtle.decrypt(
-      { name: "AES-GCM", iv: fromB64(stored.iv), additionalData: additionalData(residentId, stored.commitment) },
-      key,
-      fromB64(stored.ciphertext),
-    );
-  } catch {
-    throw new VaultError("PASSWORD_WRONG");
-  }
-  const identity = Identity.import(new TextDecoder().decode(plain));
+  const identity = Identity.import(await unseal(stored, password, identityBinding(residentId, stored.commitment)));
   if (identity.commitment.toString() !== stored.commitment) throw new VaultError("IDENTITY_CORRUPT");
   return identity;
 }
 
-/** A stored identity read back, or null when absent or not one this version understands. */
 export function parseStoredIdentity(value: unknown): StoredIdentity | null {
   const s = value as Partial<StoredIdentity> | null;
   const strings = [s?.commitment, s?.salt, s?.iv, s?.ciphertext, s?.createdAt];

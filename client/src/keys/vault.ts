@@ -8,15 +8,9 @@ import { Wallet } from "ethers";
 export const PBKDF2_ITERATIONS = 310_000;
 const PREFIX = "veche.voterKey.";
 
-export interface StoredKey {
+export interface StoredKey extends Sealed {
   version: 1;
   address: string;
-  kdf: "PBKDF2-SHA256";
-  iterations: number;
-  salt: string;
-  iv: string;
-  ciphertext: string;
-  createdAt: string;
 }
 
 export class VaultError extends Error {
@@ -53,22 +47,30 @@ export async function deriveKey(password: string, salt: Uint8Array, iterations: 
   );
 }
 
-/** Binds the ciphertext to its owner and address, so a stored key cannot be swapped between residents. */
-const additionalData = (residentId: string, address: string) =>
-  new TextEncoder().encode(`veche-voter-key|${residentId}|${address.toLowerCase()}`);
+/** A secret sealed with AES-GCM under a PBKDF2 key from the password: what every vault entry holds. */
+export interface Sealed {
+  kdf: "PBKDF2-SHA256";
+  iterations: number;
+  salt: string;
+  iv: string;
+  ciphertext: string;
+  createdAt: string;
+}
 
-export async function encryptKey(residentId: string, wallet: Wallet, password: string): Promise<StoredKey> {
+/**
+ * Seals `plain` under the password. `binding` is authenticated but not secret: it ties the ciphertext
+ * to its owner and public half, so a stored entry cannot be swapped between residents or keys.
+ */
+export async function seal(plain: string, password: string, binding: string): Promise<Sealed> {
   const salt = crypto.getRandomValues(new Uint8Array(16));
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const key = await deriveKey(password, salt, PBKDF2_ITERATIONS);
   const ciphertext = await crypto.subtle.encrypt(
-    { name: "AES-GCM", iv, additionalData: additionalData(residentId, wallet.address) },
+    { name: "AES-GCM", iv, additionalData: new TextEncoder().encode(binding) },
     key,
-    new TextEncoder().encode(wallet.privateKey),
+    new TextEncoder().encode(plain),
   );
   return {
-    version: 1,
-    address: wallet.address,
     kdf: "PBKDF2-SHA256",
     iterations: PBKDF2_ITERATIONS,
     salt: toB64(salt),
@@ -78,19 +80,30 @@ export async function encryptKey(residentId: string, wallet: Wallet, password: s
   };
 }
 
-export async function decryptKey(residentId: string, stored: StoredKey, password: string): Promise<Wallet> {
-  const key = await deriveKey(password, fromB64(stored.salt), stored.iterations);
-  let plain: ArrayBuffer;
+/** Opens what `seal` sealed with the same binding; PASSWORD_WRONG for a wrong password or binding. */
+export async function unseal(sealed: Sealed, password: string, binding: string): Promise<string> {
+  const key = await deriveKey(password, fromB64(sealed.salt), sealed.iterations);
   try {
-    plain = await crypto.subtle.decrypt(
-      { name: "AES-GCM", iv: fromB64(stored.iv), additionalData: additionalData(residentId, stored.address) },
+    const plain = await crypto.subtle.decrypt(
+      { name: "AES-GCM", iv: fromB64(sealed.iv), additionalData: new TextEncoder().encode(binding) },
       key,
-      fromB64(stored.ciphertext),
+      fromB64(sealed.ciphertext),
     );
+    return new TextDecoder().decode(plain);
   } catch {
     throw new VaultError("PASSWORD_WRONG");
   }
-  const wallet = new Wallet(new TextDecoder().decode(plain));
+}
+
+const keyBinding = (residentId: string, address: string) => `veche-voter-key|${residentId}|${address.toLowerCase()}`;
+
+export async function encryptKey(residentId: string, wallet: Wallet, password: string): Promise<StoredKey> {
+  const sealed = await seal(wallet.privateKey, password, keyBinding(residentId, wallet.address));
+  return { version: 1, address: wallet.address, ...sealed };
+}
+
+export async function decryptKey(residentId: string, stored: StoredKey, password: string): Promise<Wallet> {
+  const wallet = new Wallet(await unseal(stored, password, keyBinding(residentId, stored.address)));
   if (wallet.address !== stored.address) throw new VaultError("KEY_CORRUPT");
   return wallet;
 }
