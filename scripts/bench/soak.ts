@@ -218,6 +218,7 @@ async function waitReady(apiUrl: string, deadlineMs: number): Promise<void> {
 
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "veche-soak-"));
+  let missing = 0;
   let chain: EmbeddedChain = await startEmbeddedChain({ dataDir, port: 0 });
   const port = chain.port;
   const provider = new JsonRpcProvider(chain.rpcUrl, undefined, { staticNetwork: true, batchMaxCount: 500 });
@@ -333,7 +334,7 @@ async function main(): Promise<void> {
 
     log("checking every accepted ballot against the chain's BallotCast events…");
     const counted = await leavesOnChain(chain.rpcUrl, deployment.ballotBox, deployment.deployedBlock);
-    let missing = 0;
+    missing = 0;
     let twice = 0;
     for (const leaf of gen.accepted) {
       const n = counted.get(leaf) ?? 0;
@@ -405,7 +406,9 @@ async function main(): Promise<void> {
     await api?.stop();
     provider.destroy();
     await chain.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    // A run that lost ballots keeps its chain, archive and API database for the post-mortem.
+    if (missing === 0) fs.rmSync(dataDir, { recursive: true, force: true });
+    else log(`kept ${dataDir} for inspection: ${missing} accepted ballots are missing on the chain`);
   }
 }
 
