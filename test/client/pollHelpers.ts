@@ -23,7 +23,7 @@ const both = (s: string) => ({ en: s, ru: `${s} (ru)` });
  * Sends a staff transaction and waits for it. The API's rewards wallet shares the staff key, so the
  * harness's nonce may be stale: read it again from the node, and once more if the node refuses it.
  */
-async function staffSend(
+export async function staffSend(
   stack: Stack,
   send: () => Promise<ContractTransactionResponse>,
 ): Promise<ContractTransactionReceipt | null> {

@@ -11,6 +11,7 @@ import { createPoll, http } from "../api/harness";
 import type { Stack } from "../api/harness";
 import { resyncStaffNonce } from "../api/residentHelpers";
 import { openTab, screenshot, useClientStack } from "./browser";
+import { staffSend } from "./pollHelpers";
 import { BROWSER_PASSWORD, activateInBrowser, shownReceipt, signInInBrowser, voteInBrowser } from "./residentSteps";
 
 const QUESTIONS: Question[] = [
@@ -179,8 +180,7 @@ describe("client: resident app", function () {
 
   it("shows points earned by voting and redeems a reward with a signature from the browser", async () => {
     const pollId = await createPoll(stack, { districts: [6], points: 25 });
-    resyncStaffNonce(stack);
-    await (await stack.staff.listReward(20, 2, "data:text/plain,Museum%20ticket")).wait();
+    await staffSend(stack, () => stack.staff.listReward(20, 2, "data:text/plain,Museum%20ticket"));
     const tab = await openTab(browser, baseUrl);
     await activateInBrowser(tab.page, stack, 6);
     await voteInBrowser(tab.page, pollId, [["Option 1"]], /Sign and cast my vote/);
