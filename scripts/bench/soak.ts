@@ -241,6 +241,9 @@ async function main(): Promise<void> {
     );
     const elapsed = () => (Date.now() - began) / 1000;
 
+    // Each (voter, poll) gets one ballot, so the contract's ballot count reaches the accepted count.
+    const chainCount = async () =>
+      (await Promise.all(polls.map(async (id) => Number((await box.poll(id)).ballots)))).reduce((a, b) => a + b, 0);
     const samples: Sample[] = [];
     const sample = async (phase: Sample["phase"]) => {
       const sorted = gen.window.sort((x, y) => x - y);
@@ -251,12 +254,10 @@ async function main(): Promise<void> {
         outboxSent: NaN,
         indexedBlock: NaN,
       }));
-      const [headBlock, chainBallots] = await Promise.all([
-        provider.getBlockNumber(),
-        Promise.all(polls.map(async (id) => Number((await box.poll(id)).ballots))).then((n) =>
-          n.reduce((a, b) => a + b, 0),
-        ),
-      ]).catch(() => [NaN, NaN]);
+      const [headBlock, chainBallots] = await Promise.all([provider.getBlockNumber(), chainCount()]).catch(() => [
+        NaN,
+        NaN,
+      ]);
       const c = gen.counts;
       const s: Sample = {
         t: round(elapsed(), 1)!,
@@ -286,7 +287,8 @@ async function main(): Promise<void> {
       const until = Date.now() + DRAIN_MS;
       while (Date.now() < until) {
         const m = await scrape(api!.url).catch(() => null);
-        if (m && m.outboxAccepted + m.outboxSent === 0 && m.mined >= gen.counts.accepted) break;
+        const onChain = await chainCount().catch(() => -1);
+        if (m && m.outboxAccepted + m.outboxSent === 0 && onChain >= gen.accepted.size) break;
         await sleep(2_000);
       }
       await gen.settled();
@@ -336,15 +338,19 @@ async function main(): Promise<void> {
     const counted = await leavesOnChain(chain.rpcUrl, deployment.ballotBox, deployment.deployedBlock);
     missing = 0;
     let twice = 0;
+    const lost: string[] = [];
     for (const leaf of gen.accepted) {
       const n = counted.get(leaf) ?? 0;
-      if (n === 0) missing++;
+      if (n === 0) lost.push(leaf);
       if (n > 1) twice++;
     }
+    missing = lost.length;
     for (const n of counted.values()) if (n > 1) twice++;
     log(
       `  accepted ${gen.accepted.size}, on chain ${counted.size}, missing ${missing}, counted more than once ${twice}`,
     );
+
+    if (missing > 0) await postMortem(api.url, lost, dataDir, api.output());
 
     const minutes = minuteRows(gen.byMinute, samples);
     const series = { rate: RATE, seconds: SECONDS, sampleSeconds: SAMPLE_SECONDS, voters: VOTERS, samples, minutes };
@@ -410,6 +416,22 @@ async function main(): Promise<void> {
     if (missing === 0) fs.rmSync(dataDir, { recursive: true, force: true });
     else log(`kept ${dataDir} for inspection: ${missing} accepted ballots are missing on the chain`);
   }
+}
+
+/** Where the API says each missing ballot stands, and its log, written beside the kept data. */
+async function postMortem(apiUrl: string, lost: readonly string[], dataDir: string, apiOutput: string): Promise<void> {
+  const statuses = new Map<string, number>();
+  const rows: unknown[] = [];
+  for (const id of lost) {
+    const res = await request(`${apiUrl}/api/ballots/${id}`, "GET").catch(() => ({ status: 0, text: "{}" }));
+    const body = JSON.parse(res.text || "{}") as Record<string, unknown>;
+    const key = `${res.status} ${String(body.status ?? body.code ?? "?")}`;
+    statuses.set(key, (statuses.get(key) ?? 0) + 1);
+    rows.push({ id, http: res.status, ...body });
+  }
+  fs.writeFileSync(path.join(dataDir, "missing.json"), `${JSON.stringify(rows, null, 2)}\n`);
+  fs.writeFileSync(path.join(dataDir, "api.log"), apiOutput);
+  log(`  missing ballots as the API sees them: ${JSON.stringify(Object.fromEntries(statuses))}`);
 }
 
 /** Latency percentiles of the ballots posted in each minute, beside the RSS sampled last in it. */

@@ -9,6 +9,8 @@ export interface ApiProcess {
   url: string;
   child: ChildProcess;
   kill(): Promise<void>;
+  /** What the process printed so far (its log at LOG_LEVEL, warnings by default). */
+  output(): string;
   /** SIGSTOP: the process holds still, answering nothing, until killed (fault tests). */
   freeze(): void;
   stop(): Promise<void>;
@@ -46,6 +48,7 @@ export async function spawnApi(env: Record<string, string>, port: number): Promi
   return {
     url,
     child,
+    output: () => output,
     async kill() {
       child.kill("SIGKILL");
       await exited;
