@@ -76,6 +76,8 @@ export interface EmbeddedChainOptions {
   startTimeoutMs?: number;
   /** How long `stop()` waits for anvil to exit after the final dump; default 10 s. */
   stopTimeoutMs?: number;
+  /** More anvil flags, appended to the embedded ones (experiments with the node's own options). */
+  extraNodeArgs?: readonly string[];
 }
 
 export interface EmbeddedChain {
@@ -163,6 +165,7 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
     outcome === "new" ? [] : ["--load-state", stateFile],
     ["--transaction-block-keeper", String(keptBlocks)],
     options.verboseNodeLog ? [] : ["--quiet"],
+    [...(options.extraNodeArgs ?? [])],
   ].flat();
   log(`starting ${binary} on 127.0.0.1:${nodePort} (front on ${host}:${port}), chain id ${chainId}, state ${outcome}`);
   // Own process group: a Ctrl-C in the terminal reaches only us, and we stop anvil in order.

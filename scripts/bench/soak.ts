@@ -424,8 +424,8 @@ async function postMortem(apiUrl: string, lost: readonly string[], dataDir: stri
   const rows: unknown[] = [];
   for (const id of lost) {
     const res = await request(`${apiUrl}/api/ballots/${id}`, "GET").catch(() => ({ status: 0, text: "{}" }));
-    const body = JSON.parse(res.text || "{}") as Record<string, unknown>;
-    const key = `${res.status} ${String(body.status ?? body.code ?? "?")}`;
+    const body = JSON.parse(res.text || "{}") as { status?: string; error?: { code?: string } };
+    const key = `${res.status} ${body.status ?? body.error?.code ?? "?"}`;
     statuses.set(key, (statuses.get(key) ?? 0) + 1);
     rows.push({ id, http: res.status, ...body });
   }

@@ -340,7 +340,6 @@ export class Relayer {
    */
   private async check(olderThanMs: number): Promise<void> {
     const now = Date.now();
-    const provider = this.chain.provider;
     const accounts = [...this.leased.held.values()].filter((a) => a.ready);
     const [head, ...nonces] = await this.chain.rpc.batch<string>([
       { method: "eth_blockNumber", params: [] },
@@ -369,22 +368,30 @@ export class Relayer {
     const requeue: string[] = [];
     const rebroadcast: SentBallot[] = [];
     const replacements: SentBallot[] = [];
-    for (const b of stale) {
-      if (!b.relayer || b.nonce === null || !b.txHash || !b.rawTx) {
-        requeue.push(b.id);
-        continue;
-      }
-      const mined = minedNonce.get(b.relayer) ?? 0;
-      const sent: SentBallot = { id: b.id, relayer: b.relayer, nonce: b.nonce, txHash: b.txHash, rawTx: b.rawTx };
-      if (b.nonce < mined) {
-        const receipt = await provider.getTransactionReceipt(b.txHash);
-        if (receipt?.status === 1) continue; // counted; the indexer will mark it
-        if (receipt?.status === 0) await this.settleReverted(b, receipt.gasUsed);
+    const signed = stale.filter((b) => b.relayer && b.nonce !== null && b.txHash && b.rawTx);
+    for (const b of stale) if (!signed.includes(b)) requeue.push(b.id);
+    // In JSON-RPC batches: after a node restart thousands of ballots are looked at at once.
+    const isMined = (b: OutboxBallot) => b.nonce! < (minedNonce.get(b.relayer!) ?? 0);
+    const answers: ({ status?: string; gasUsed?: string } | null | Error)[] = [];
+    for (let i = 0; i < signed.length; i += 500) {
+      const calls = signed.slice(i, i + 500).map((b) => ({
+        method: isMined(b) ? "eth_getTransactionReceipt" : "eth_getTransactionByHash",
+        params: [b.txHash],
+      }));
+      answers.push(...(await this.chain.rpc.batch<{ status?: string; gasUsed?: string } | null>(calls)));
+    }
+    for (const [i, b] of signed.entries()) {
+      const answer = answers[i];
+      if (answer instanceof Error) throw answer;
+      const sent: SentBallot = { id: b.id, relayer: b.relayer!, nonce: b.nonce!, txHash: b.txHash!, rawTx: b.rawTx! };
+      if (isMined(b)) {
+        const status = answer ? Number(answer.status) : null;
+        if (status === 1) continue; // counted; the indexer will mark it
+        if (status === 0) await this.settleReverted(b, BigInt(answer?.gasUsed ?? 0));
         else requeue.push(b.id); // its nonce went to another transaction
         continue;
       }
-      const known = await provider.getTransaction(b.txHash);
-      if (!known) rebroadcast.push(sent);
+      if (!answer) rebroadcast.push(sent);
       else if ((b.sentAt ?? now) <= now - this.options.bumpAfterMs) {
         const replacement = this.bump(b, sent);
         if (replacement) replacements.push(replacement);

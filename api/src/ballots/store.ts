@@ -127,5 +127,8 @@ export interface OutboxStore {
   myBallots(pollIds: readonly number[], resident: number): Promise<Map<number, OutboxBallot>>;
   /** Ballots sent and not yet seen on-chain, per relayer account. */
   sentPerRelayer(): Promise<Map<string, number>>;
+  /** Ballots waiting to be sent and sent but not yet seen on-chain: cheap at any table size. */
+  openCounts(): Promise<{ accepted: number; sent: number }>;
+  /** Every status's count: reads the whole table. */
   countsByStatus(): Promise<Record<BallotStatus, number>>;
 }

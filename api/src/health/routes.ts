@@ -53,7 +53,7 @@ export function healthRoutes(ctx: AppContext): RouteSpec[] {
       summary: "Prometheus metrics",
       access: "public",
       handler: async ({ res }) => {
-        const depth = await ctx.outbox.countsByStatus();
+        const depth = await ctx.outbox.openCounts();
         ctx.metrics.outboxDepth.set({ status: "accepted" }, depth.accepted);
         ctx.metrics.outboxDepth.set({ status: "sent" }, depth.sent);
         ctx.metrics.indexedBlock.set(ctx.follower.height);

@@ -81,6 +81,11 @@ export class SqliteSql implements Sql {
     return Promise.resolve();
   }
 
+  /** Every statement prepared so far, for checking their query plans. */
+  preparedSql(): string[] {
+    return [...this.statements.keys()];
+  }
+
   private async afterOpen<T>(next: () => Promise<T>): Promise<T> {
     while (this.open) await this.open;
     return next();
