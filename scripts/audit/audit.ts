@@ -20,7 +20,7 @@ import type { AuditReport } from "./checker";
 import { ballotRecord, decodeLifecycle, registryEvent } from "./history";
 import { checkSecretPoll } from "./secretChecker";
 import type { SecretOnChain, SecretPollInput } from "./secretChecker";
-import { fetchSecretHistory, secretCensusOf, verifierCheck } from "./secretHistory";
+import { fetchSecretHistory, localCheck, secretCensusOf } from "./secretHistory";
 import { decodeEvent, decodePollContent } from "../../contracts/protocol";
 import type { RawLog, SecretCensus } from "../../contracts/protocol";
 import type { BallotRecord, OnChainPoll, PollHistory, RegistryEvent } from "./history";
@@ -281,8 +281,8 @@ export async function pollLifecycle(
 
 /**
  * Audits a secret poll: its census rebuilt from the registry, every ballot's proof from its
- * transaction's input checked again through the deployed verifier at the snapshot block, nullifiers,
- * per-area and total tallies and the root.
+ * transaction's input checked again here (not by the node), nullifiers, per-area and total tallies and
+ * the root.
  */
 export async function auditSecretPollAt(
   snapshot: ChainSnapshot,
@@ -291,7 +291,7 @@ export async function auditSecretPollAt(
   census: SecretCensus,
 ): Promise<AuditReport> {
   const { input, onChain } = await fetchSecretPoll(snapshot, pollId, lifecycleLogs, census);
-  return checkSecretPoll(input, onChain, await verifierCheck(snapshot.rpc, snapshot.ballotBox, snapshot.block));
+  return checkSecretPoll(input, onChain, await localCheck());
 }
 
 /** Audits one poll: the whole registry history, the poll's events, and the contract's values. */

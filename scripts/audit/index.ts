@@ -12,7 +12,7 @@ export {
 } from "./audit";
 export { checkSecretPoll } from "./secretChecker";
 export type { SecretOnChain, SecretPollInput } from "./secretChecker";
-export { verifierCheck } from "./secretHistory";
+export { localCheck, verifierCheck } from "./secretHistory";
 export type { ProofCheck, SecretBallotRecord, SecretHistory } from "./secretHistory";
 export type { AuditOptions, AuditProgress, ChainSnapshot } from "./audit";
 export { checkPoll, PollChecker } from "./checker";

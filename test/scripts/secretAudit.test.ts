@@ -6,7 +6,14 @@
 import { expect } from "chai";
 import { Identity } from "@semaphore-protocol/identity";
 import { buildCensus, buildingCode, censusMembers } from "../../contracts/protocol";
-import { checkSecretPoll, fetchSecretPoll, openSnapshot, pollLifecycle, verifierCheck } from "../../scripts/audit";
+import {
+  checkSecretPoll,
+  fetchSecretPoll,
+  localCheck,
+  openSnapshot,
+  pollLifecycle,
+  verifierCheck,
+} from "../../scripts/audit";
 import type { AuditReport, FindingCode, SecretOnChain, SecretPollInput } from "../../scripts/audit";
 import { runCli } from "../../scripts/cli/main";
 import { NodeRpcClient } from "../../contracts/protocol/node/rpc";
@@ -86,13 +93,16 @@ describe("audit of secret polls", function () {
     return fetchSecretPoll(snapshot, BigInt(pollId), logs, census!);
   }
 
+  /** The audit's report, with proofs checked here; the deployed verifier, asked through the node, must agree. */
   async function check(input: SecretPollInput, onChain: SecretOnChain): Promise<AuditReport> {
-    const verify = await verifierCheck(
+    const viaNode = await verifierCheck(
       new NodeRpcClient(stack.chain.rpcUrl),
       stack.deployment.ballotBox,
       onChain.block,
     );
-    return checkSecretPoll(input, onChain, verify);
+    const report = await checkSecretPoll(input, onChain, await localCheck());
+    expect(report).to.deep.equal(await checkSecretPoll(input, onChain, viaNode));
+    return report;
   }
 
   it("recounts an honest secret poll: census, proofs, re-vote, per-area and total tallies, root", async () => {
