@@ -36,6 +36,11 @@ const BENCHES: { name: string; command: string[]; output: string }[] = [
     command: ["npx", "ts-node", "--transpile-only", "scripts/bench/audit.ts"],
     output: "audit.json",
   },
+  {
+    name: "membership proof checks: batches, snarkjs, the node's verifier",
+    command: ["npx", "ts-node", "--transpile-only", "scripts/bench/proofCheck.ts"],
+    output: "proof-check.json",
+  },
 ];
 
 function main(): number {
