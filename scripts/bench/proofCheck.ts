@@ -147,7 +147,10 @@ async function main(): Promise<void> {
   process.stdout.write(`${markdownTable(figures)}\n\nFigures written to ${file}\n`);
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
-});
+main()
+  // snarkjs keeps its curve's worker threads alive.
+  .then(() => process.exit(0))
+  .catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
