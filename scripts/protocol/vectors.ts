@@ -6,7 +6,8 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { TypedDataEncoder, Wallet, hashMessage, keccak256, toUtf8Bytes } from "ethers";
+import { AbiCoder, TypedDataEncoder, Wallet, hashMessage, keccak256, toUtf8Bytes } from "ethers";
+import { Identity } from "@semaphore-protocol/identity";
 import {
   BALLOT_TYPES,
   REDEMPTION_TYPES,
@@ -15,12 +16,20 @@ import {
   ballotLeaf,
   ballotMessage,
   buildBallotTree,
+  buildCensus,
+  buildingCode,
+  censusAreaArgument,
+  censusAreaLeaf,
   encodeChoices,
   encodePollContent,
   enrolmentMessage,
   PollCount,
   pollStateAt,
+  normalizeBuilding,
   proofOf,
+  secretBallotLeaf,
+  secretMessage,
+  secretScope,
   totalOptions,
   treeRoot,
 } from "../../contracts/protocol";
@@ -206,6 +215,62 @@ function receipt(ballot: { leaf: string; voter: string; choices: string; revisio
   };
 }
 
+/** Building codes, a census of five residents in two buildings, and a secret ballot's scope, message and leaf. */
+function secret() {
+  const buildings = ["Lenina 1", "  ул.  Ленина,\tд. 1 ", "Mira 5", "MIRA   5"].map((text) => ({
+    text,
+    normalized: normalizeBuilding(text),
+    code: buildingCode(text),
+  }));
+  const lenina = buildingCode("Lenina 1");
+  const mira = buildingCode("Mira 5");
+  const members = [
+    { resident: 4, area: mira },
+    { resident: 1, area: lenina },
+    { resident: 3, area: lenina },
+    { resident: 2, area: mira },
+    { resident: 5, area: lenina },
+  ].map((m) => ({ ...m, commitment: new Identity(`veche protocol identity ${m.resident}`).commitment }));
+  const census = buildCensus(members);
+  const pollId = 9n;
+  const choices = encodeChoices(QUESTIONS, [[1], [0, 2]]);
+  const nullifier = 12345678901234567890n;
+  const scope = secretScope(CHAIN_ID, BALLOT_BOX, pollId);
+  const message = secretMessage(choices, 2n);
+  const snark = (x: bigint) =>
+    (BigInt(keccak256(AbiCoder.defaultAbiCoder().encode(["uint256"], [x]))) >> 8n).toString();
+  return {
+    buildings,
+    census: {
+      members: members.map((m) => ({ ...m, commitment: m.commitment.toString() })),
+      areas: census.areas.map((a) => ({
+        area: a.area,
+        index: a.index,
+        commitments: a.commitments.map(String),
+        root: a.root.toString(),
+        leaf: censusAreaLeaf(a.area, a.root, a.commitments.length),
+      })),
+      root: census.root,
+      eligible: census.eligible,
+      argument: (({ root, ...rest }) => ({ ...rest, root: root.toString() }))(censusAreaArgument(census, mira)),
+    },
+    ballot: {
+      chainId: CHAIN_ID,
+      ballotBox: BALLOT_BOX,
+      pollId: pollId.toString(),
+      choices: choices.toString(),
+      revision: "2",
+      area: mira,
+      nullifier: nullifier.toString(),
+      scope: scope.toString(),
+      message: message.toString(),
+      publicScope: snark(scope),
+      publicMessage: snark(message),
+      leaf: secretBallotLeaf({ pollId, nullifier, choices, revision: 2n, area: mira }),
+    },
+  };
+}
+
 export async function buildVectors() {
   const domain = ballotDomain(CHAIN_ID, BALLOT_BOX);
   const signed = await ballots();
@@ -229,6 +294,7 @@ export async function buildVectors() {
     pollStates: pollStates(),
     pollText: pollText(),
     receipt: receipt(signed[0]!),
+    secret: secret(),
   };
 }
 

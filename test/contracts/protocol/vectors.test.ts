@@ -41,6 +41,16 @@ describe("protocol test vectors", () => {
     for (const b of ballots) expect(await box.ballotDigest(b.pollId, b.choices, b.revision)).to.equal(b.digest);
   });
 
+  it("give the secret scope and message the deployed contract computes", async () => {
+    const f = await loadFixture(deployVecheFixture);
+    const { domain } = file();
+    const { ballot } = (file() as unknown as { secret: { ballot: Record<string, string> } }).secret;
+    await ethers.provider.send("hardhat_setCode", [domain.verifyingContract, await ethers.provider.getCode(f.address)]);
+    const box = connectBallotBox(domain.verifyingContract, ethers.provider);
+    expect((await box.secretScope(ballot.pollId!)).toString()).to.equal(ballot.scope);
+    expect((await box.secretMessage(ballot.choices!, ballot.revision!)).toString()).to.equal(ballot.message);
+  });
+
   it("carry a receipt the receipt parser takes as it is", () => {
     const vectors = file() as unknown as { receipt: Record<string, unknown> };
     expect(parseReceipt(vectors.receipt)).to.deep.equal(vectors.receipt);
