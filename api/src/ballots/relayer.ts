@@ -344,13 +344,18 @@ export class Relayer {
     const [head, ...nonces] = await this.chain.rpc.batch<string>([
       { method: "eth_blockNumber", params: [] },
       ...accounts.map((a) => ({ method: "eth_getTransactionCount", params: [a.address, "latest"] })),
+      ...accounts.map((a) => ({ method: "eth_getTransactionCount", params: [a.address, "pending"] })),
     ]);
     if (head instanceof Error) throw head;
     const minedNonce = new Map<string, number>();
-    accounts.forEach((a, i) => {
-      const n = nonces[i];
+    const pendingNonce = new Map<string, number>();
+    const count = (n: string | Error | undefined) => {
       if (n instanceof Error || n === undefined) throw n ?? new Error("no nonce answer");
-      minedNonce.set(a.address, Number(n));
+      return Number(n);
+    };
+    accounts.forEach((a, i) => {
+      minedNonce.set(a.address, count(nonces[i]));
+      pendingNonce.set(a.address, count(nonces[accounts.length + i]));
     });
     const minedBefore = this.minedBefore;
     this.minedBefore = minedNonce;
@@ -370,17 +375,33 @@ export class Relayer {
     const replacements: SentBallot[] = [];
     const signed = stale.filter((b) => b.relayer && b.nonce !== null && b.txHash && b.rawTx);
     for (const b of stale) if (!signed.includes(b)) requeue.push(b.id);
+    // Below the account's pending nonce the node holds a transaction of ours: nothing to look up unless
+    // its fee is due a raise. Under a long queue this spares the node a lookup per waiting ballot.
+    const held = (b: OutboxBallot) =>
+      b.nonce! >= (minedNonce.get(b.relayer!) ?? 0) && b.nonce! < (pendingNonce.get(b.relayer!) ?? 0);
+    for (const b of signed.filter(held)) {
+      if ((b.sentAt ?? now) > now - this.options.bumpAfterMs) continue;
+      const replacement = this.bump(b, {
+        id: b.id,
+        relayer: b.relayer!,
+        nonce: b.nonce!,
+        txHash: b.txHash!,
+        rawTx: b.rawTx!,
+      });
+      if (replacement) replacements.push(replacement);
+    }
+    const lookups = signed.filter((b) => !held(b));
     // In JSON-RPC batches: after a node restart thousands of ballots are looked at at once.
     const isMined = (b: OutboxBallot) => b.nonce! < (minedNonce.get(b.relayer!) ?? 0);
     const answers: ({ status?: string; gasUsed?: string } | null | Error)[] = [];
-    for (let i = 0; i < signed.length; i += 500) {
-      const calls = signed.slice(i, i + 500).map((b) => ({
+    for (let i = 0; i < lookups.length; i += 500) {
+      const calls = lookups.slice(i, i + 500).map((b) => ({
         method: isMined(b) ? "eth_getTransactionReceipt" : "eth_getTransactionByHash",
         params: [b.txHash],
       }));
       answers.push(...(await this.chain.rpc.batch<{ status?: string; gasUsed?: string } | null>(calls)));
     }
-    for (const [i, b] of signed.entries()) {
+    for (const [i, b] of lookups.entries()) {
       const answer = answers[i];
       if (answer instanceof Error) throw answer;
       const sent: SentBallot = { id: b.id, relayer: b.relayer!, nonce: b.nonce!, txHash: b.txHash!, rawTx: b.rawTx! };
