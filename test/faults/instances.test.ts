@@ -277,8 +277,13 @@ describe("three API instances on one PostgreSQL", function () {
         if (++done === Math.floor(bodies.length / 4) && outage.from === 0) {
           outage.from = Date.now();
           server.pause();
-          const ready = await call<{ checks: { store: boolean } }>(instances[0]!.url, "GET", "/readyz");
-          readyDuringOutage = { status: ready!.status, store: ready!.body.checks.store };
+          // A kept-alive connection can break under the request (no answer at all): ask again.
+          const ready = await eventually(
+            () => call<{ checks: { store: boolean } }>(instances[0]!.url, "GET", "/readyz"),
+            5_000,
+            "an answer from /readyz",
+          );
+          readyDuringOutage = { status: ready.status, store: ready.body.checks.store };
           await new Promise((r) => setTimeout(r, 10_000));
           server.resume();
           outage.to = Date.now();
