@@ -63,7 +63,7 @@ export class PostgresSql implements Sql {
 
   async transaction<T>(work: (tx: SqlRunner) => Promise<T>, _options: TransactionOptions = {}): Promise<T> {
     // Commits are durable here already (synchronous_commit on), whatever the options say.
-    const client = await this.connect();
+    const { client, release } = await this.checkout();
     const tx: SqlRunner = {
       all: <R>(sql: string, params: readonly SqlValue[] = []) => this.query<R>(client, sql, params).then((r) => r.rows),
       get: <R>(sql: string, params: readonly SqlValue[] = []) =>
@@ -86,23 +86,29 @@ export class PostgresSql implements Sql {
       if (isConnectionError(err)) broken = err as Error;
       throw err;
     } finally {
-      client.release(broken);
+      release(broken);
     }
   }
 
   async exclusively<T>(name: string, work: () => Promise<T>): Promise<T> {
     const key = lockKey(name);
-    const client = await this.connect();
+    const { client, release, lost } = await this.checkout();
     let broken: Error | undefined;
     try {
-      await client.query("SELECT pg_advisory_lock($1)", [key]);
+      await this.query(client, "SELECT pg_advisory_lock($1)", [key]);
       try {
-        return await work();
+        const result = await work();
+        // The lock went with its connection: the work may have overlapped another holder's.
+        if (lost()) throw storeUnavailable(lost());
+        return result;
       } finally {
         await client.query("SELECT pg_advisory_unlock($1)", [key]).catch((e: Error) => (broken = e));
       }
+    } catch (err) {
+      if (isConnectionError(err)) broken = err as Error;
+      throw err;
     } finally {
-      client.release(broken);
+      release(broken);
     }
   }
 
@@ -110,12 +116,34 @@ export class PostgresSql implements Sql {
     return this.pool.end();
   }
 
-  private async connect(): Promise<pg.PoolClient> {
+  /**
+   * A connection of the pool's, held until `release`. The pool listens for a connection's errors only
+   * while it is idle; one held between statements that the server cuts (it stopped) would otherwise
+   * throw its error into the process. Held, its error is kept: `lost()` tells of it and `release`
+   * drops the connection.
+   */
+  private async checkout(): Promise<{
+    client: pg.PoolClient;
+    lost: () => Error | undefined;
+    release: (broken?: Error) => void;
+  }> {
+    let client: pg.PoolClient;
     try {
-      return await this.pool.connect();
+      client = await this.pool.connect();
     } catch (err) {
       throw storeUnavailable(err);
     }
+    let cut: Error | undefined;
+    const onError = (err: Error) => (cut ??= err);
+    client.on("error", onError);
+    return {
+      client,
+      lost: () => cut,
+      release: (broken) => {
+        client.removeListener("error", onError);
+        client.release(broken ?? cut);
+      },
+    };
   }
 
   private async query<T>(on: pg.Pool | pg.PoolClient, sql: string, params: readonly SqlValue[]) {
