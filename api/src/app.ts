@@ -190,7 +190,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
   const specs: RouteSpec[] = [
     ...healthRoutes(ctx),
     ...pollRoutes(polls),
-    ...censusRoutes(censuses),
+    ...censusRoutes(censuses, keys),
     ...resultRoutes(new ResultsService(chain, state, follower, trees)),
     ...ballotRoutes(ballots, notifier, chain.deployment),
     ...secretBallotRoutes(secretBallots, notifier, chain.deployment),

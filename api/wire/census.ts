@@ -35,5 +35,14 @@ export const censusArea = z.object({
   commitments: z.array(decimal).describe("the area's identity commitments in group order"),
 });
 
+export const censusPlace = z.object({
+  pollId: z.number().int(),
+  counted: z.boolean().describe("whether the census counts an identity of the resident's"),
+  area: uint32.nullable().describe("the area the census counted the resident in: the one of the poll's snapshot"),
+  label: z.string().nullable(),
+  commitment: decimal.nullable().describe("the identity commitment the census holds for the resident"),
+});
+
 export type CensusSummary = z.infer<typeof censusSummary>;
 export type CensusArea = z.infer<typeof censusArea>;
+export type CensusPlace = z.infer<typeof censusPlace>;

@@ -7,6 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
+import { Identity } from "@semaphore-protocol/identity";
 import { buildingCode, secretBallotLeaf } from "../../contracts/protocol";
 import type { Census } from "../../contracts/protocol";
 import { createPoll, eventually, http, startStack, tableRowCounts } from "./harness";
@@ -121,6 +122,61 @@ describe("secret ballots through the API", function () {
     expect(openDetail.body.secret).to.equal(false);
     expect(openDetail.body.census).to.equal(null);
     expect(openDetail.body.areas.map((a) => a.area)).to.include.members([1, 2]);
+  });
+
+  it("tells a resident where a census counted them: the snapshot's area and identity, or none", async () => {
+    type Place = { counted: boolean; area: number | null; label: string | null; commitment: string | null };
+    const placeOf = (who: { token: string }, pollId: number) =>
+      http<Place & ErrorBody>(stack, "GET", `/api/me/census/${pollId}`, undefined, who.token);
+    const counted = await placeOf(residents[3]!, poll.pollId);
+    expect(counted.status).to.equal(200);
+    expect(counted.body).to.deep.include({
+      counted: true,
+      area: buildingCode("Lenina 3"),
+      label: "Lenina 3",
+      commitment: residents[3]!.identity.commitment.toString(),
+    });
+
+    // Joined after the poll's snapshot: not counted in it, but in the next poll's census.
+    const late = await secretResident(stack, 2, "Mira 5");
+    expect((await placeOf(late, poll.pollId)).body).to.deep.equal({
+      pollId: poll.pollId,
+      counted: false,
+      area: null,
+      label: null,
+      commitment: null,
+    });
+    const next = await createSecretPoll(stack, { areas: "district" });
+    const before = await placeOf(late, next.pollId);
+    expect(before.body).to.deep.include({ area: 2, commitment: late.identity.commitment.toString() });
+
+    // A new identity made after the snapshot does not change what that census holds.
+    const newer = new Identity(`newer-${late.residentId}`);
+    const posted = await http(
+      stack,
+      "POST",
+      "/api/me/identity",
+      { commitment: newer.commitment.toString() },
+      late.token,
+    );
+    expect(posted.status).to.be.oneOf([200, 202]);
+    await eventually(async () => {
+      const r = await http<{ status: string; commitment: string }>(
+        stack,
+        "GET",
+        "/api/me/identity",
+        undefined,
+        late.token,
+      );
+      return r.body.status === "mined" && r.body.commitment === newer.commitment.toString() ? true : null;
+    });
+    expect((await placeOf(late, next.pollId)).body.commitment).to.equal(late.identity.commitment.toString());
+
+    expect((await http<ErrorBody>(stack, "GET", `/api/me/census/${next.pollId}`)).body.error.code).to.equal(
+      "AUTH_REQUIRED",
+    );
+    const open = await createPoll(stack);
+    expect((await placeOf(late, open)).body.error.code).to.equal("POLL_NOT_SECRET");
   });
 
   it("counts a secret ballot, moves its tallies on a re-vote, and refuses a stale revision", async () => {

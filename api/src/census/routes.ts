@@ -1,13 +1,14 @@
 import { pollParams } from "../../wire/common";
-import { censusArea, censusAreaParams, censusSummary } from "../../wire/census";
+import { censusArea, censusAreaParams, censusPlace, censusSummary } from "../../wire/census";
 import { route } from "../http/route";
 import type { RouteSpec } from "../http/route";
-import { notFound } from "../errors";
+import { notFound, unauthorized } from "../errors";
+import type { VoterKeyService } from "../keys/service";
 import type { CensusService } from "./service";
 
 const CENSUS_ERRORS = ["POLL_NOT_FOUND", "POLL_NOT_SECRET", "CENSUS_NOT_READY", "CENSUS_MISMATCH"];
 
-export function censusRoutes(censuses: CensusService): RouteSpec[] {
+export function censusRoutes(censuses: CensusService, keys: VoterKeyService): RouteSpec[] {
   return [
     route({
       method: "get",
@@ -65,6 +66,35 @@ export function censusRoutes(censuses: CensusService): RouteSpec[] {
             index: argument.index,
             siblings: argument.siblings,
             commitments: group.commitments.map(String),
+          },
+        };
+      },
+    }),
+    route({
+      method: "get",
+      path: "/api/me/census/:pollId",
+      tag: "me",
+      summary:
+        "Where a secret poll's census counted you: the area and identity commitment of its snapshot (you may have moved or made a new identity since), or counted: false",
+      access: "resident",
+      params: pollParams,
+      response: censusPlace,
+      errors: [...CENSUS_ERRORS, "AUTH_REQUIRED", "SESSION_INVALID"],
+      // The session already names the resident, and their census entry is public: asking tells the API nothing new.
+      handler: async ({ session, params }) => {
+        if (!session) throw unauthorized("AUTH_REQUIRED", "sign in first");
+        const c = await censuses.census(params.pollId);
+        const resident = await keys.residentNumber(session.residentId);
+        const member = resident === null ? null : await censuses.member(params.pollId, resident);
+        const none = { pollId: params.pollId, counted: false, area: null, label: null, commitment: null };
+        if (!member) return { body: none };
+        return {
+          body: {
+            pollId: params.pollId,
+            counted: true,
+            area: member.area,
+            label: await censuses.label(c.areaKind, member.area),
+            commitment: member.commitment.toString(),
           },
         };
       },

@@ -23,6 +23,8 @@ export interface PollCensus extends Census {
   snapshotBlock: number;
   /** Each area's leaf and path in the census tree, by area code, filled as asked. */
   arguments: Map<number, CensusAreaArgument>;
+  /** Where each counted resident stands, by resident number: the area and identity of the snapshot. */
+  members: Map<number, { area: number; commitment: bigint }>;
 }
 
 /** The census kind a poll's content names; "district" when it names none. */
@@ -74,6 +76,15 @@ export class CensusService {
     return argument;
   }
 
+  /**
+   * The area and identity commitment the census counted for a resident, or null if it counted none:
+   * those of the snapshot block, which may differ from today's (the resident moved, or made a new
+   * identity since).
+   */
+  async member(pollId: number, resident: number): Promise<{ area: number; commitment: bigint } | null> {
+    return (await this.census(pollId)).members.get(resident) ?? null;
+  }
+
   /** A human label for an area: "District 3", or the register's building string. */
   async label(kind: CensusAreaKind, area: number): Promise<string> {
     if (kind === "district") return `District ${area}`;
@@ -94,7 +105,8 @@ export class CensusService {
     const onChain = poll.census!;
     const areaKind = areaKindOf(poll);
     const events = await this.store.registryEvents(onChain.snapshotBlock);
-    const census = buildCensus(censusMembers(events, onChain.snapshotBlock, poll.districts, areaKind));
+    const members = censusMembers(events, onChain.snapshotBlock, poll.districts, areaKind);
+    const census = buildCensus(members);
     const matches =
       census.root.toLowerCase() === onChain.root.toLowerCase() &&
       census.eligible === onChain.eligible &&
@@ -110,6 +122,13 @@ export class CensusService {
         `poll ${poll.pollId}'s census cannot be rebuilt from the registry's events: its root does not match`,
       );
     }
-    return { ...census, pollId: poll.pollId, areaKind, snapshotBlock: onChain.snapshotBlock, arguments: new Map() };
+    return {
+      ...census,
+      pollId: poll.pollId,
+      areaKind,
+      snapshotBlock: onChain.snapshotBlock,
+      arguments: new Map(),
+      members: new Map(members.map((m) => [m.resident, { area: m.area, commitment: m.commitment }])),
+    };
   }
 }

@@ -5,7 +5,7 @@
  * Nothing is signed with the voter key.
  */
 import { encodeChoices } from "../../../contracts/protocol/choices";
-import { ApiError, chainConfig } from "../api";
+import { ApiError, api, chainConfig } from "../api";
 import { chainReader } from "../chain";
 import { el, mount } from "../dom";
 import { formatNumber, t } from "../i18n";
@@ -22,7 +22,7 @@ import { errorNotice, field, notice } from "./ui";
 export interface SecretVoteFormInput {
   poll: PollDetail;
   residentId: string;
-  /** The resident's area in the poll's census (district or building code). */
+  /** The resident's area today (district or building code); the census may count them elsewhere. */
   area: number;
   /** The last revision this device sent in the poll (0 if none). */
   lastRevision: number;
@@ -70,6 +70,23 @@ function progressView() {
   return { node: el("div", { class: "secret-progress" }, bar, text), show, say, stop: stopTicker };
 }
 
+/**
+ * Where the poll's census counts the resident: the area and identity of its snapshot, which differ
+ * from today's when they moved or made a new identity since; null when it counts no identity of theirs.
+ * Asked with the session, which names the resident already. Unanswered, today's area is the guess.
+ */
+async function censusPlace(pollId: number, today: number): Promise<{ area: number; commitment: string | null } | null> {
+  try {
+    const place = await api<{ counted: boolean; area: number | null; commitment: string | null }>(
+      "GET",
+      `/api/me/census/${pollId}`,
+    );
+    return place.counted && place.area !== null ? { area: place.area, commitment: place.commitment } : null;
+  } catch {
+    return { area: today, commitment: null };
+  }
+}
+
 let shared: Prover | null = null;
 
 /** One prover worker for the page's lifetime: what it readied (files, curve) serves every vote. */
@@ -79,7 +96,7 @@ function prover(): Prover {
 }
 
 export function secretVoteForm(input: SecretVoteFormInput): HTMLFormElement {
-  const { poll, residentId, area } = input;
+  const { poll, residentId } = input;
   const progress = progressView();
   let casting = false;
   // The census as the chain commits to it: the area's group the API serves must lead to its root.
@@ -102,11 +119,18 @@ export function secretVoteForm(input: SecretVoteFormInput): HTMLFormElement {
   );
   // Readied while the resident chooses, so casting only proves; a failure shows again on casting. An
   // identity the poll's census does not hold (made after the poll) is said at once, not at casting.
-  const outside = () => mount(form, notice("info", t("secret.notInCensus")));
-  census
-    .then((c) => prover().prepare(poll.pollId, area, c, commitment, (p) => casting && progress.show(p)))
-    .then((ready) => {
-      if (!ready.member && !casting) outside();
+  const outside = (message = t("secret.notInCensus")) => mount(form, notice("info", message));
+  const place = censusPlace(poll.pollId, input.area);
+  Promise.all([census, place])
+    .then(([c, p]) => {
+      if (casting) return;
+      if (!p) return outside();
+      if (p.commitment !== null && p.commitment !== commitment) return outside(t("secret.earlierIdentity"));
+      return prover()
+        .prepare(poll.pollId, p.area, c, commitment, (q) => casting && progress.show(q))
+        .then((ready) => {
+          if (!ready.member && !casting) outside();
+        });
     })
     .catch((error: unknown) => {
       if (error instanceof ApiError && error.code === "CENSUS_AREA_UNKNOWN" && !casting) outside();
@@ -127,6 +151,7 @@ export function secretVoteForm(input: SecretVoteFormInput): HTMLFormElement {
         const identity = await unlockIdentity(residentId, password.value);
         const config = await chainConfig();
         const chosenCensus = await census;
+        const area = (await place)?.area ?? input.area;
         const choices = encodeChoices(poll.questions, picked.selected).toString();
         const prove = (revision: number) =>
           prover().prove(

@@ -445,6 +445,8 @@ export const en = {
   "secret.yourVote": "Your secret vote, as kept on this device:",
   "secret.notHere":
     "This device keeps no secret vote of yours in this poll. If you voted from another device, your vote stands; voting here again replaces it only if this device has your anonymous identity.",
+  "secret.earlierIdentity":
+    "This poll counts the anonymous identity you had when it was created, and this device holds a newer one: it cannot vote here. A device that still holds the earlier identity can.",
   "secret.notInCensus":
     "Your anonymous identity is not on this poll's list: a secret poll counts the residents who had one registered when it was created.",
   "areas.titleDistrict": "Results by district",
