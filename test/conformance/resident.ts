@@ -41,7 +41,7 @@ export async function call<T>(
   return { status: res.status, body: (await res.json()) as T };
 }
 
-async function ok<T>(answer: Promise<{ status: number; body: T }>): Promise<T> {
+export async function ok<T>(answer: Promise<{ status: number; body: T }>): Promise<T> {
   const { status, body } = await answer;
   if (status >= 300) throw new Error(`API answered ${status}: ${JSON.stringify(body)}`);
   return body;
@@ -66,6 +66,10 @@ export class Resident {
 
   get<T>(path: string): Promise<T> {
     return ok(call<T>(this.apiUrl, "GET", path, undefined, this.token));
+  }
+
+  post<T>(path: string, body: unknown): Promise<T> {
+    return ok(call<T>(this.apiUrl, "POST", path, body, this.token));
   }
 
   /** Section 3.1: the key proves itself by signing the enrolment text. */

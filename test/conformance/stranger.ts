@@ -169,3 +169,139 @@ export function readPollText(uri: string, contentHash: Hex): unknown {
   const bytes = Buffer.from(uri.slice(DATA_PREFIX.length), "base64");
   return keccak256(toHex(bytes)) === contentHash.toLowerCase() ? (JSON.parse(bytes.toString("utf8")) as unknown) : null;
 }
+
+/** Section 10.1: NFC, trimmed, whitespace runs made one space, lower case. */
+export function normalizedBuilding(text: string): string {
+  return text.normalize("NFC").trim().replace(/\s+/g, " ").toLowerCase();
+}
+
+/** Section 10.1: the first four bytes of the hash, big-endian; 0 is read as 1. */
+export function buildingCodeOf(text: string): number {
+  const code = parseInt(keccak256(stringToBytes(normalizedBuilding(text))).slice(2, 10), 16);
+  return code === 0 ? 1 : code;
+}
+
+/** Section 10: an area's leaf in the census tree. */
+export function censusAreaLeafOf(area: number, areaRoot: bigint, members: number): Hex {
+  return keccak256(
+    encodeAbiParameters([{ type: "uint32" }, { type: "uint256" }, { type: "uint32" }], [area, areaRoot, members]),
+  );
+}
+
+/**
+ * Section 10.2: each area's commitments in resident order, its Semaphore group root (`groupRoot`, the
+ * LeanIMT of Semaphore v4, given by the caller), and the census tree over the area leaves in ascending
+ * area order.
+ */
+export function censusOf(
+  members: readonly { resident: number; area: number; commitment: bigint }[],
+  groupRoot: (commitments: readonly bigint[]) => bigint,
+) {
+  const byArea = new Map<number, { resident: number; commitment: bigint }[]>();
+  for (const m of members) byArea.set(m.area, [...(byArea.get(m.area) ?? []), m]);
+  const areas = [...byArea.keys()]
+    .sort((a, b) => a - b)
+    .map((area, index) => {
+      const commitments = byArea
+        .get(area)!
+        .sort((a, b) => a.resident - b.resident)
+        .map((m) => m.commitment);
+      const root = groupRoot(commitments);
+      return { area, index, commitments, root, leaf: censusAreaLeafOf(area, root, commitments.length) };
+    });
+  const leaves = areas.map((a) => a.leaf);
+  return { areas, root: treeRoot(leaves), eligible: members.length, leaves };
+}
+
+const word = (value: bigint) => encodeAbiParameters([{ type: "uint256" }], [value]);
+
+/** Section 10: the proof's scope and message, as numbers. */
+export function secretScopeOf(chainId: number, ballotBox: Hex, pollId: bigint): bigint {
+  return BigInt(
+    keccak256(
+      encodeAbiParameters(
+        [{ type: "uint256" }, { type: "address" }, { type: "uint256" }],
+        [BigInt(chainId), ballotBox, pollId],
+      ),
+    ),
+  );
+}
+
+export function secretMessageOf(choices: bigint, revision: bigint): bigint {
+  return BigInt(keccak256(encodeAbiParameters([{ type: "uint256" }, { type: "uint256" }], [choices, revision])));
+}
+
+/** Section 10.4: a message or scope as a public signal, `keccak256(x) >> 8`. */
+export function publicSignalOf(value: bigint): bigint {
+  return BigInt(keccak256(word(value))) >> 8n;
+}
+
+/** Section 10: a secret ballot's leaf. */
+export function secretLeafOf(b: {
+  pollId: bigint;
+  nullifier: bigint;
+  choices: bigint;
+  revision: bigint;
+  area: number;
+}) {
+  return keccak256(
+    encodeAbiParameters(
+      [{ type: "uint256" }, { type: "uint256" }, { type: "uint256" }, { type: "uint256" }, { type: "uint32" }],
+      [b.pollId, b.nullifier, b.choices, b.revision, b.area],
+    ),
+  );
+}
+
+type RegistryEvent = { eventName: string; args: Record<string, unknown> };
+
+/**
+ * Section 10.2: the census members from the registry's events up to the snapshot (the caller reads
+ * them to that block), replayed in chain order.
+ */
+export function censusMembersOf(events: readonly RegistryEvent[], districts: readonly number[], kind: string) {
+  const residents = new Map<
+    number,
+    { key: string; active: boolean; district: number; commitment?: bigint; building?: number }
+  >();
+  for (const { eventName, args } of events) {
+    const resident = Number(args.resident);
+    const known = residents.get(resident);
+    if (eventName === "VoterEnrolled") {
+      const key = String(args.key).toLowerCase();
+      residents.set(resident, { ...known, key, active: true, district: Number(args.district) });
+    } else if (eventName === "VoterRevoked") {
+      if (known && known.key === String(args.key).toLowerCase()) known.active = false;
+    } else if (eventName === "IdentityCommitted" && known) {
+      known.commitment = args.commitment as bigint;
+      known.building = Number(args.building);
+    }
+  }
+  const scope = new Set(districts);
+  return [...residents]
+    .filter(([, r]) => r.active && r.commitment !== undefined && (scope.size === 0 || scope.has(r.district)))
+    .map(([resident, r]) => ({
+      resident,
+      area: kind === "building" ? r.building! : r.district,
+      commitment: r.commitment!,
+    }));
+}
+
+/** Section 10.4: each nullifier counts with its latest ballot, in its area and in total. */
+export function secretRecount(
+  ballots: readonly { nullifier: bigint; area: number; choices: bigint }[],
+  totalOptions: number,
+) {
+  const latest = new Map<bigint, { area: number; choices: bigint }>();
+  for (const b of ballots) latest.set(b.nullifier, b);
+  const count = (picked: Iterable<{ choices: bigint }>) => {
+    const tallies = Array.from({ length: totalOptions }, () => 0n);
+    for (const { choices } of picked)
+      for (let o = 0; o < totalOptions; o++) if ((choices >> BigInt(o)) & 1n) tallies[o]!++;
+    return tallies;
+  };
+  const byArea = new Map<number, bigint[]>();
+  for (const area of new Set([...latest.values()].map((b) => b.area))) {
+    byArea.set(area, count([...latest.values()].filter((b) => b.area === area)));
+  }
+  return { tallies: count(latest.values()), byArea, voters: latest.size };
+}
