@@ -8,10 +8,10 @@ import { decryptIdentity, keepIdentityUnlocked, parseStoredIdentity, saveIdentit
 import type { StoredIdentity } from "./identity";
 import { decryptKey, keepUnlocked, saveActiveKey, VaultError } from "./vault";
 import type { StoredKey } from "./vault";
+import { KEY_BACKUP_FORMAT as BACKUP_FORMAT } from "../../../contracts/protocol/keyBackup";
+import type { KeyBackupOf } from "../../../contracts/protocol/keyBackup";
 
-export const BACKUP_FORMAT = "veche-voter-key";
-
-export type KeyBackup = StoredKey & { format: typeof BACKUP_FORMAT; residentId: string; identity?: StoredIdentity };
+export type KeyBackup = KeyBackupOf<StoredIdentity>;
 
 export function makeBackup(residentId: string, stored: StoredKey, identity: StoredIdentity | null): KeyBackup {
   return { format: BACKUP_FORMAT, residentId, ...stored, ...(identity ? { identity } : {}) };

@@ -4,14 +4,11 @@
  * resident's id. The server never sees it; the decrypted wallet lives only in this tab's memory.
  */
 import { Wallet } from "ethers";
+import { PBKDF2_ITERATIONS, keyBinding } from "../../../contracts/protocol/keyBackup";
+import type { Sealed, StoredKey } from "../../../contracts/protocol/keyBackup";
 
-export const PBKDF2_ITERATIONS = 310_000;
+export type { Sealed, StoredKey };
 const PREFIX = "veche.voterKey.";
-
-export interface StoredKey extends Sealed {
-  version: 1;
-  address: string;
-}
 
 export class VaultError extends Error {
   constructor(
@@ -45,16 +42,6 @@ export async function deriveKey(password: string, salt: Uint8Array, iterations: 
     false,
     ["encrypt", "decrypt"],
   );
-}
-
-/** A secret sealed with AES-GCM under a PBKDF2 key from the password: what every vault entry holds. */
-export interface Sealed {
-  kdf: "PBKDF2-SHA256";
-  iterations: number;
-  salt: string;
-  iv: string;
-  ciphertext: string;
-  createdAt: string;
 }
 
 /**
@@ -94,8 +81,6 @@ export async function unseal(sealed: Sealed, password: string, binding: string):
     throw new VaultError("PASSWORD_WRONG");
   }
 }
-
-const keyBinding = (residentId: string, address: string) => `veche-voter-key|${residentId}|${address.toLowerCase()}`;
 
 export async function encryptKey(residentId: string, wallet: Wallet, password: string): Promise<StoredKey> {
   const sealed = await seal(wallet.privateKey, password, keyBinding(residentId, wallet.address));
