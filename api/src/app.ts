@@ -35,6 +35,7 @@ import { EligibilityCounter } from "./polls/eligibility";
 import { AreaResults } from "./polls/areas";
 import { CensusService } from "./census/service";
 import { censusRoutes } from "./census/routes";
+import { LocalProofVerifier } from "./secret/localProofVerifier";
 import { ProofVerifier } from "./secret/proofVerifier";
 import { SqlNullifierReservations } from "./secret/reservations";
 import { SecretBallotService } from "./secret/service";
@@ -174,11 +175,14 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
     () => residents.pepper,
   );
 
+  const nodeProofs = new ProofVerifier(chain, metrics);
+  const apiProofs =
+    config.proofCheck === "api" ? new LocalProofVerifier(nodeProofs, metrics, log.child({ part: "proofs" })) : null;
   const secretBallots = new SecretBallotService(
     chain,
     state,
     censuses,
-    new ProofVerifier(chain, metrics),
+    apiProofs ?? nodeProofs,
     outbox,
     ballots,
     new SqlNullifierReservations(sql),
@@ -232,6 +236,7 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
     },
     async stop() {
       notifier.releaseAll();
+      await apiProofs?.stop();
       await relayer.stop();
       await identities.stop();
       await follower.stop();

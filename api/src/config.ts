@@ -72,6 +72,8 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** The built web client to serve at /, if any. */
   CLIENT_DIR: z.string().optional(),
+  /** Who checks a secret ballot's proof before the 202: the API in its own process, or the node by eth_call. */
+  PROOF_CHECK: z.enum(["api", "node"]).default("api"),
   /** Ballots sent per relayer account before waiting for blocks. */
   RELAYER_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(2000),
   /** Tip the relayers pay over twice the base fee; 0 on a zero-fee permissioned network. */
@@ -107,6 +109,7 @@ export interface Config {
   trustProxy: string;
   logLevel: string;
   clientDir: string | undefined;
+  proofCheck: "api" | "node";
   relayerMaxInFlight: number;
   relayerPriorityFee: bigint;
   relayerMaxGasPrice: bigint;
@@ -153,6 +156,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: c.TRUST_PROXY,
     logLevel: c.LOG_LEVEL,
     clientDir: c.CLIENT_DIR,
+    proofCheck: c.PROOF_CHECK,
     relayerMaxInFlight: c.RELAYER_MAX_IN_FLIGHT,
     relayerPriorityFee: c.RELAYER_PRIORITY_FEE_WEI,
     relayerMaxGasPrice: c.RELAYER_MAX_GAS_PRICE_WEI,

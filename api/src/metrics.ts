@@ -63,12 +63,19 @@ export class Metrics {
   });
   readonly proofChecks = new Counter({
     name: "veche_proof_checks_total",
-    help: "Membership proofs checked through the verifier",
+    help: "Membership proofs checked before the 202, by who checked them: the API's checker or the node",
+    labelNames: ["by"],
+    registers: [this.registry],
+  });
+  readonly proofCheckerReady = new Gauge({
+    name: "veche_proof_checker_ready",
+    help: "Whether the API's own proof checker is running and takes the intake's checks (1) or not (0)",
     registers: [this.registry],
   });
   readonly proofBatches = new Counter({
     name: "veche_proof_batches_total",
-    help: "JSON-RPC batches of eth_call the proof checks went in",
+    help: "Batches the proof checks went in (checker batches, or JSON-RPC batches of eth_call)",
+    labelNames: ["by"],
     registers: [this.registry],
   });
 

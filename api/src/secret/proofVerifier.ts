@@ -1,5 +1,6 @@
 /**
- * The intake's proof check: each membership proof is verified by the deployed SemaphoreVerifier through
+ * The intake's proof check on the node (where the API's own checker, localProofVerifier.ts, is not
+ * running): each membership proof is verified by the deployed SemaphoreVerifier through
  * `eth_call`, so the node's pairing precompile does the work. Checks from concurrent requests are sent
  * together, one JSON-RPC batch per tick, so a burst costs one round trip rather than one each.
  */
@@ -16,10 +17,15 @@ interface Waiting {
   reject: (err: unknown) => void;
 }
 
+/** Whether a membership proof verifies, as the chain's verifier would decide. */
+export interface MembershipVerifier {
+  verify(claim: MembershipClaim): Promise<boolean>;
+}
+
 /** Most checks in one JSON-RPC batch; more go in further batches sent side by side. */
 const BATCH = 256;
 
-export class ProofVerifier {
+export class ProofVerifier implements MembershipVerifier {
   private queue: Waiting[] = [];
   private scheduled = false;
   private verifier: Promise<string> | null = null;
@@ -80,7 +86,7 @@ export class ProofVerifier {
         });
       }),
     );
-    this.metrics.proofChecks.inc(waiting.length);
-    this.metrics.proofBatches.inc(chunks.length);
+    this.metrics.proofChecks.inc({ by: "node" }, waiting.length);
+    this.metrics.proofBatches.inc({ by: "node" }, chunks.length);
   }
 }

@@ -15,7 +15,7 @@ import { AppError, badRequest, conflict, notFound } from "../errors";
 import { ChainState } from "../indexer/chainState";
 import type { ActionLimiter } from "../limits/limiter";
 import type { Metrics } from "../metrics";
-import type { ProofVerifier } from "./proofVerifier";
+import type { MembershipVerifier } from "./proofVerifier";
 import type { SqlNullifierReservations } from "./reservations";
 
 const MAX_REVISION = 0xffff;
@@ -32,7 +32,7 @@ export class SecretBallotService {
     private readonly chain: Chain,
     private readonly state: ChainState,
     private readonly censuses: CensusService,
-    private readonly verifier: ProofVerifier,
+    private readonly verifier: MembershipVerifier,
     private readonly outbox: OutboxStore,
     private readonly ballots: BallotService,
     private readonly reservations: SqlNullifierReservations,

@@ -81,4 +81,43 @@ describe("protocol: membership proofs checked in batches", function () {
     ];
     expect(await verifier.verify(bad)).to.deep.equal([false, false, false, false, false, false, true]);
   });
+
+  it("refuses, when asked to check subgroups as the chain does, a G2 point on the curve but outside the group", async () => {
+    const checking = await MembershipBatchVerifier.create({ checkSubgroups: true });
+    try {
+      const [x, y] = await twistPointOutsideG2();
+      const a = valid[0]!;
+      // Semaphore packs each G2 coordinate imaginary part first.
+      const outside = {
+        ...a,
+        points: [a.points[0]!, a.points[1]!, x[1], x[0], y[1], y[0], a.points[6]!, a.points[7]!],
+      };
+      expect(await checking.verify([...valid, outside])).to.deep.equal([true, true, true, true, false]);
+    } finally {
+      await checking.close();
+    }
+  });
 });
+
+/** A point of the twist y² = x³ + b' whose order is not the group's: the twist's cofactor is not 1. */
+async function twistPointOutsideG2(): Promise<[[bigint, bigint], [bigint, bigint]]> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { buildBn128 } = require("ffjavascript") as { buildBn128: (single: boolean) => Promise<any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const curve = await buildBn128(true);
+  try {
+    const F2 = curve.F2;
+    for (;;) {
+      const x = F2.random();
+      const rhs = F2.add(F2.mul(F2.square(x), x), curve.G2.b);
+      if (!F2.isSquare(rhs)) continue;
+      const point = new Uint8Array(F2.n8 * 2);
+      point.set(x);
+      point.set(F2.sqrt(rhs), F2.n8);
+      if (curve.G2.isZero(curve.G2.timesScalar(point, SNARK_SCALAR_FIELD))) continue;
+      const [px, py] = curve.G2.toObject(curve.G2.toAffine(point)) as [[bigint, bigint], [bigint, bigint]];
+      return [px, py];
+    }
+  } finally {
+    await curve.terminate();
+  }
+}
