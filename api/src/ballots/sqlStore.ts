@@ -104,7 +104,13 @@ export class SqlOutboxStore implements OutboxStore {
     return row ? toBallot(row) : null;
   }
 
-  claim(limit: number, sign: (ballot: OutboxBallot) => SentBallot | null, now: number): Promise<SentBallot[]> {
+  async claim(limit: number, sign: (ballot: OutboxBallot) => SentBallot | null, now: number): Promise<SentBallot[]> {
+    // The relayer asks many times a second; a read finds the common "nothing to send" without taking
+    // the write lock. A ballot accepted just after it is claimed on the next tick.
+    const waiting = await this.sql.get(
+      `SELECT 1 AS one FROM ballots WHERE ${OPEN_ROWS} AND status = 'accepted' LIMIT 1`,
+    );
+    if (!waiting) return [];
     return this.sql.transaction(async (tx) => {
       const rows = await tx.all<Row>(
         `SELECT * FROM ballots WHERE ${OPEN_ROWS} AND status = 'accepted' ORDER BY seq LIMIT ?${this.sql.dialect.forUpdateSkipLocked}`,
