@@ -188,6 +188,10 @@ export class ChainFollower {
       await this.rollback(Math.min(cursor.block, this.chainHead + 1));
       return false;
     }
+    if (cursor && !(await this.store.registryHistoryComplete())) {
+      await this.completeRegistryHistory(cursor.block);
+      return false;
+    }
     const from = (cursor?.block ?? this.floor) + 1;
     if (from > this.chainHead) return true;
     const to = Math.min(this.chainHead, from + this.options.maxRange - 1);
@@ -271,6 +275,17 @@ export class ChainFollower {
       for (const l of this.listeners) await l.inRollback?.(tx, kept);
     });
     if (this.writer) await this.readStep();
+  }
+
+  /**
+   * An index made before the registry's history was kept has it only from then on, and a secret
+   * poll's census, rebuilt from it, would not match. The history is read again from the deployment
+   * block to the cursor, once; events already kept stay as they are.
+   */
+  private async completeRegistryHistory(to: number): Promise<void> {
+    this.log.warn({ to }, "filling in the registry's history from the deployment block");
+    const events = await this.nonBallotEvents(this.floor + 1, to);
+    await this.asWriter((tx) => this.store.completeRegistryHistory(tx, events));
   }
 
   /** Registry, poll and reward events in a block range, fetched in pages. */

@@ -117,4 +117,13 @@ export const indexerMigrations: Migration[] = [
       );
     `,
   },
+  {
+    // An index older than registry_events holds the registry's history only from the blocks indexed
+    // after it came: 0 here until the writer has filled it in from the deployment block on. A cursor
+    // written after this starts from the deployment block, so it is complete from the first batch.
+    id: "indexer-6-registry-history",
+    sql: `
+      ALTER TABLE indexer_cursor ADD COLUMN registry_complete INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];

@@ -110,7 +110,7 @@ export class SqlIndexerStore implements IndexerStore {
     });
     await this.applyLatestState(tx, events);
     await tx.run(
-      `INSERT INTO indexer_cursor (id, block, block_hash, epoch) VALUES (1, ?, ?, 0)
+      `INSERT INTO indexer_cursor (id, block, block_hash, epoch, registry_complete) VALUES (1, ?, ?, 0, 1)
        ON CONFLICT (id) DO UPDATE SET block = excluded.block, block_hash = excluded.block_hash`,
       [to.block, to.blockHash],
     );
@@ -127,6 +127,23 @@ export class SqlIndexerStore implements IndexerStore {
       block,
       to?.blockHash ?? "",
     ]);
+  }
+
+  async registryHistoryComplete(): Promise<boolean> {
+    const row = await this.sql.get<{ registry_complete: number }>("SELECT registry_complete FROM indexer_cursor");
+    return !row || row.registry_complete === 1;
+  }
+
+  /** Fills the registry's history in from `events` (the registry's from the deployment block on). */
+  async completeRegistryHistory(tx: SqlRunner, events: readonly ChainEvent[]): Promise<void> {
+    for (const e of events) {
+      if (e.kind === "voterEnrolled") await recordRegistryEvent(tx, e, { key: e.key, district: e.district });
+      else if (e.kind === "voterRevoked") await recordRegistryEvent(tx, e, { key: e.key });
+      else if (e.kind === "identityCommitted") {
+        await recordRegistryEvent(tx, e, { commitment: e.commitment.toString(), building: e.building });
+      }
+    }
+    await tx.run("UPDATE indexer_cursor SET registry_complete = 1");
   }
 
   async applyLatestState(tx: SqlRunner, events: readonly ChainEvent[]): Promise<void> {

@@ -82,6 +82,9 @@ export interface IndexerStore {
   lastRevisions(): Promise<{ pollId: number; resident: number; nullifier: string | null; revision: number }[]>;
   /** The registry's enrolments, revocations and identity commitments up to `toBlock`, in chain order. */
   registryEvents(toBlock: number): Promise<RegistryEvent[]>;
+  /** False for an index made before the registry's history was kept, until the writer fills it in. */
+  registryHistoryComplete(): Promise<boolean>;
+  completeRegistryHistory(tx: SqlRunner, events: readonly ChainEvent[]): Promise<void>;
   ballotsOfPoll(pollId: number, offset: number, limit: number): Promise<IndexedBallotRow[]>;
   /** Ballots of every poll in (poll, leaf) order after the given one, a page at a time. */
   ballotPage(after: { pollId: number; leafIndex: number }, limit: number): Promise<IndexedBallotRow[]>;
