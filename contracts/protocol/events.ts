@@ -112,6 +112,8 @@ export function decodeEvent(log: LogBody): BallotBoxEvent | null {
     case EVENT_TOPICS.VoterEnrolled:
     case EVENT_TOPICS.VoterRevoked:
       return decodeRegistryFast(log) ?? decodeEventAbi(log);
+    case EVENT_TOPICS.SecretBallotCast:
+      return decodeSecretBallotCastFast(log) ?? decodeEventAbi(log);
     default:
       return decodeEventAbi(log);
   }
@@ -163,6 +165,25 @@ function decodeBallotCastFast(log: LogBody): ({ name: "BallotCast" } & CastBallo
     choices: uint256At(d, 130),
     revision: uint256At(d, 194),
     signature: `0x${d.slice(386, 516).toLowerCase()}`,
+  };
+}
+
+/** SecretBallotCast: pollId and nullifier in topics; data area, leafIndex, choices, revision. */
+function decodeSecretBallotCastFast(log: LogBody): ({ name: "SecretBallotCast" } & CastSecretBallot) | null {
+  const [topic0, pollTopic, nullifierTopic] = log.topics;
+  const d = log.data;
+  if (topic0 !== EVENT_TOPICS.SecretBallotCast || !pollTopic || !nullifierTopic || d.length !== 2 + 4 * 64) return null;
+  const area = uint32At(d, 2);
+  const leafIndex = uint32At(d, 66);
+  if (area === null || leafIndex === null) return null;
+  return {
+    name: "SecretBallotCast",
+    pollId: uint256At(pollTopic, 2),
+    nullifier: uint256At(nullifierTopic, 2),
+    area,
+    leafIndex,
+    choices: uint256At(d, 130),
+    revision: uint256At(d, 194),
   };
 }
 

@@ -8,17 +8,12 @@
  */
 import { Transaction } from "ethers";
 import type { Logger } from "pino";
-import {
-  MAX_BALLOT_GAS,
-  ballotBoxInterface,
-  ballotGasLimit,
-  decodeRevert,
-  secretBallotGasLimit,
-} from "../../../contracts/protocol";
+import { MAX_BALLOT_GAS, ballotGasLimit, decodeRevert, secretBallotGasLimit } from "../../../contracts/protocol";
 import type { Question } from "../../../contracts/protocol";
 import type { Chain } from "../chain/chain";
 import type { Metrics } from "../metrics";
 import { encodeCastBallot, signLegacyTx } from "../../../contracts/protocol/node/ballotCodec";
+import { encodeCastSecretBallot } from "../../../contracts/protocol/node/secretCodec";
 import { OUT_OF_GAS, failureOf } from "./failures";
 import type { Instance } from "../cluster/instance";
 import { RelayerAccounts } from "./relayerAccounts";
@@ -288,7 +283,8 @@ export class Relayer {
         Buffer.from(ballot.signature.slice(2), "hex"),
       );
     }
-    return Buffer.from(ballotBoxInterface.encodeFunctionData("castSecretBallot", secretArgs(ballot)).slice(2), "hex");
+    const [pollId, choices, revision, area, proof] = secretArgs(ballot);
+    return encodeCastSecretBallot({ pollId, choices, revision, area, proof });
   }
 
   private sign(account: Account, ballot: OutboxBallot, nonce: number, gasPrice: bigint, gasLimit: bigint): SentBallot {

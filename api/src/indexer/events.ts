@@ -2,7 +2,8 @@
  * Contract events as the indexer keeps them: the protocol's decoded events (contracts/protocol/events)
  * with where each sits in the chain, numbers as numbers, keys checksummed and each ballot's leaf.
  */
-import { decodeEvent, secretBallotLeaf } from "../../../contracts/protocol";
+import { decodeEvent } from "../../../contracts/protocol";
+import { secretBallotLeafNative as secretBallotLeaf } from "../../../contracts/protocol/node/secretCodec";
 import type { PollParams, RawLog, SecretCensus } from "../../../contracts/protocol";
 import { ballotLeafHex } from "../../../contracts/protocol/node/ballotCodec";
 import { checksumAddress } from "../../../contracts/protocol/node/native";

@@ -5,7 +5,12 @@
  * verifier, batched) — then a durable write to the shared outbox, relayed like any ballot. Nothing here
  * knows or stores who sent it.
  */
-import { isValidChoices, secretBallotLeaf, secretMessage, secretScope } from "../../../contracts/protocol";
+import { isValidChoices } from "../../../contracts/protocol";
+import {
+  secretBallotLeafNative as secretBallotLeaf,
+  secretMessageNative as secretMessage,
+  secretScopeNative as secretScope,
+} from "../../../contracts/protocol/node/secretCodec";
 import type { SecretBallotBody } from "../../wire/secretBallots";
 import type { BallotService } from "../ballots/service";
 import type { OutboxBallot, OutboxStore } from "../ballots/store";

@@ -44,6 +44,17 @@ describe("protocol event decoding", () => {
     );
   });
 
+  it("reads SecretBallotCast by hand exactly as the ABI decoder does", () => {
+    fc.assert(
+      fc.property(uint256, uint256, uint32, uint32, uint256, uint256, (...args) => {
+        const log = ballotBoxInterface.encodeEventLog("SecretBallotCast", args);
+        expect(decodeEvent(log)).to.deep.equal(decodeEventAbi(log));
+        expect(decodeEvent(log)).to.deep.include({ name: "SecretBallotCast", nullifier: args[1], area: args[2] });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("decodes a poll's creation with its schedule, questions and scope", () => {
     const params = {
       contentHash: `0x${"ab".repeat(32)}`,
