@@ -1,7 +1,7 @@
 /**
  * The API's own proof checker, a child process: it gives the chain's verdicts (valid in, forged out),
- * the intake never waits on a checker that is starting or gone (the node's check stands in), and a
- * checker that is killed comes back by itself.
+ * the intake never waits on a checker that is starting, gone or stuck (the node's check stands in),
+ * and a checker that is killed or stuck is replaced by itself.
  */
 import { expect } from "chai";
 import pino from "pino";
@@ -67,10 +67,10 @@ describe("api proof checker: a child process that gives the chain's verdicts and
   });
   after(() => inProcess?.close());
 
-  it("checks in its own process once started, refusing forged proofs, and comes back after a SIGKILL", async () => {
+  it("checks in its own process once started, refusing forged proofs, and is replaced after a SIGKILL or when stuck", async () => {
     const metrics = new Metrics();
     const node = new InProcessVerifier(inProcess);
-    const checker = new LocalProofVerifier(node, metrics, pino({ level: "silent" }));
+    const checker = new LocalProofVerifier(node, metrics, pino({ level: "silent" }), 2_000);
     try {
       const forged = { ...claims[0]!, message: 999n };
       // The first claim starts the checker; until it is ready the node's check answers.
@@ -98,6 +98,16 @@ describe("api proof checker: a child process that gives the chain's verdicts and
       const before = node.asked;
       expect(await checker.verify(claims[1]!)).to.equal(true);
       expect(node.asked).to.equal(before);
+
+      // Stuck (SIGSTOP): its batch times out, the node answers, and a new checker takes over.
+      const stuck = checker.checkerPid!;
+      process.kill(stuck, "SIGSTOP");
+      expect(await Promise.all([claims[0]!, forged].map((c) => checker.verify(c)))).to.deep.equal([true, false]);
+      expect(node.asked).to.equal(before + 2);
+      await until(
+        async () => ((await checks(metrics)).ready === 1 && checker.checkerPid !== stuck ? true : null),
+        "a new checker after the stuck one",
+      );
     } finally {
       await checker.stop();
     }

@@ -26,12 +26,14 @@ interface Waiting {
 const BATCH = 64;
 /** A checker that died is started again after this long, not in a tight loop. */
 const RESTART_MS = 1_000;
+/** A batch takes well under a second; a checker silent this long is stuck, and is replaced. */
+const BATCH_TIMEOUT_MS = 15_000;
 
 export class LocalProofVerifier implements MembershipVerifier {
   private child: ChildProcess | null = null;
   private ready = false;
   private queue: Waiting[] = [];
-  private inFlight: { id: number; batch: Waiting[] } | null = null;
+  private inFlight: { id: number; batch: Waiting[]; timer: NodeJS.Timeout } | null = null;
   private nextId = 1;
   private stopped = false;
   private restartTimer: NodeJS.Timeout | null = null;
@@ -40,6 +42,7 @@ export class LocalProofVerifier implements MembershipVerifier {
     private readonly fallback: MembershipVerifier,
     private readonly metrics: Metrics,
     private readonly log: Logger,
+    private readonly batchTimeoutMs = BATCH_TIMEOUT_MS,
   ) {}
 
   verify(claim: MembershipClaim): Promise<boolean> {
@@ -107,6 +110,7 @@ export class LocalProofVerifier implements MembershipVerifier {
     }
     const flight = this.inFlight;
     if (!flight || flight.id !== answer.id) return;
+    clearTimeout(flight.timer);
     this.inFlight = null;
     if ("error" in answer) {
       // The checker could not tell: let the node decide each of these.
@@ -125,10 +129,17 @@ export class LocalProofVerifier implements MembershipVerifier {
     if (!child || !this.ready || this.inFlight || this.queue.length === 0) return;
     const batch = this.queue.splice(0, BATCH);
     const id = this.nextId++;
-    this.inFlight = { id, batch };
+    // Killed, it exits, and its claims go to the node (handBack) while a new checker starts.
+    const timer = setTimeout(() => {
+      this.log.warn({ claims: batch.length }, "proof checker did not answer; replacing it");
+      child.kill("SIGKILL");
+    }, this.batchTimeoutMs);
+    timer.unref();
+    this.inFlight = { id, batch, timer };
     const request: CheckRequest = { id, claims: batch.map((w) => w.claim) };
     child.send(request, (err) => {
       if (err && this.inFlight?.id === id) {
+        clearTimeout(timer);
         this.inFlight = null;
         for (const w of batch) this.fallback.verify(w.claim).then(w.resolve, w.reject);
       }
@@ -139,6 +150,7 @@ export class LocalProofVerifier implements MembershipVerifier {
   private handBack(): void {
     this.metrics.proofCheckerReady.set(0);
     const waiting = [...(this.inFlight?.batch ?? []), ...this.queue];
+    if (this.inFlight) clearTimeout(this.inFlight.timer);
     this.inFlight = null;
     this.queue = [];
     for (const w of waiting) this.fallback.verify(w.claim).then(w.resolve, w.reject);
