@@ -329,9 +329,9 @@ async function main(): Promise<void> {
     });
 
     api = await spawnBenchApi(dataDir, chain);
+    // The census is served once the API's index has the poll (CENSUS_NOT_READY until then).
     for (let i = 0; i < 100; i++) {
-      const res = await request(`${api.url}/api/polls/${pollId}`, "GET");
-      if (res.status === 200 && (JSON.parse(res.text) as { secret?: boolean }).secret) break;
+      if ((await request(`${api.url}/api/polls/${pollId}/census`, "GET")).status === 200) break;
       await new Promise((r) => setTimeout(r, 200));
     }
     log(`secret ballots: ${secret.length} over HTTP, ${CONCURRENCY} in flight…`);

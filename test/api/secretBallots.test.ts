@@ -10,7 +10,8 @@ import { expect } from "chai";
 import { Identity } from "@semaphore-protocol/identity";
 import { buildingCode, secretBallotLeaf } from "../../contracts/protocol";
 import type { Census } from "../../contracts/protocol";
-import { createPoll, eventually, http, startStack, tableRowCounts } from "./harness";
+import { Wallet } from "ethers";
+import { createPoll, eventually, http, signedBallot, startStack, tableRowCounts } from "./harness";
 import type { Stack } from "./harness";
 import type { ErrorBody } from "./residentHelpers";
 import { createSecretPoll, postSecretBallot, secretBallotBody, secretResident } from "./secretHelpers";
@@ -280,6 +281,33 @@ describe("secret ballots through the API", function () {
       `poll ${open} indexed`,
     );
     expect(after).to.deep.equal({ ...before, polls: before.polls! + 1 });
+  });
+
+  it("shows a secret poll the index has not reached as secret, and refuses open ballots for it", async () => {
+    // The index holds still: the poll is known only from the contract.
+    await stack.api!.veche.ctx.follower.stop();
+    const late = await createSecretPoll(stack, { areas: "district", indexed: false });
+    const detail = await http<PollAnswer>(stack, "GET", `/api/polls/${late.pollId}`);
+    expect(detail.status).to.equal(200);
+    expect(detail.body).to.deep.include({ secret: true, census: null, areas: [] });
+    // An open ballot would be refused by the contract: it is refused here, before any promise.
+    const ballot = await signedBallot(stack, Wallet.createRandom(), {
+      pollId: BigInt(late.pollId),
+      choices: 1n,
+      revision: 1n,
+    });
+    const open = await http<ErrorBody>(stack, "POST", "/api/ballots", ballot);
+    expect([open.status, open.body.error.code]).to.deep.equal([409, "POLL_IS_SECRET"]);
+    const notYet = await http<ErrorBody>(stack, "GET", `/api/polls/${late.pollId}/census`);
+    expect([notYet.status, notYet.body.error.code]).to.deep.equal([503, "CENSUS_NOT_READY"]);
+
+    await stack.stopApi();
+    await stack.startApi();
+    const served = await eventually(async () => {
+      const r = await http<{ root: string }>(stack, "GET", `/api/polls/${late.pollId}/census`);
+      return r.status === 200 ? r.body : null;
+    });
+    expect(served.root).to.equal(late.census.root);
   });
 
   it("keeps accepted secret ballots across a restart and relays them after", async () => {

@@ -48,13 +48,10 @@ export class CensusService {
   async census(pollId: number): Promise<PollCensus> {
     const poll = await this.state.poll(pollId);
     if (!poll) throw notFound("POLL_NOT_FOUND", `poll ${pollId} does not exist`);
-    if (!poll.census) {
-      // A poll the index has not reached yet: the contract says whether it is secret.
-      if (poll.block === 0 && (await this.state.secretOnChain(pollId))) {
-        throw new AppError("CENSUS_NOT_READY", 503, "the poll is not indexed yet; try again");
-      }
-      throw conflict("POLL_NOT_SECRET", `poll ${pollId} is not a secret poll`);
-    }
+    if (!poll.census) throw conflict("POLL_NOT_SECRET", `poll ${pollId} is not a secret poll`);
+    // A poll the index has not reached (read from the contract): the registry's events up to its
+    // snapshot may not be indexed yet either, so the census cannot be rebuilt yet.
+    if (poll.block === 0) throw new AppError("CENSUS_NOT_READY", 503, "the poll is not indexed yet; try again");
     let census = this.built.get(pollId);
     if (!census) {
       census = this.build(poll);

@@ -4,7 +4,7 @@
  * the follower (whichever instance writes the index), and filled from the contract directly for a key or poll the index has not reached yet.
  */
 import { pollStateAt, pollStateName } from "../../../contracts/protocol";
-import type { PollStateName } from "../../../contracts/protocol";
+import type { PollStateName, SecretCensus } from "../../../contracts/protocol";
 import type { Chain } from "../chain/chain";
 import type { IndexedBatch, FollowerListener } from "./follower";
 import type { IndexerStore, PollRow, VoterRow } from "./store";
@@ -125,9 +125,14 @@ export class ChainState implements FollowerListener {
     this.polls = new Map((await this.store.polls()).map((p) => [p.pollId, p]));
   }
 
-  /** Whether the contract holds `pollId` as a secret poll: asked for polls the index has not reached. */
-  async secretOnChain(pollId: number): Promise<boolean> {
-    return (await this.chain.ballotBox.poll(pollId)).secret;
+  private async censusFromContract(pollId: number): Promise<SecretCensus> {
+    const c = await this.chain.ballotBox.census(pollId);
+    return {
+      root: c.root,
+      areas: Number(c.areas),
+      eligible: Number(c.eligible),
+      snapshotBlock: Number(c.snapshotBlock),
+    };
   }
 
   private async pollFromContract(pollId: number): Promise<PollRow | null> {
@@ -150,8 +155,8 @@ export class ChainState implements FollowerListener {
       finalRoot: null,
       finalTallies: null,
       outcome: null,
-      // A secret poll the index has not reached has no census here yet.
-      census: null,
+      // The census the poll committed, as the contract keeps it: a secret poll shows as secret at once.
+      census: p.secret ? await this.censusFromContract(pollId) : null,
       block: 0,
       txHash: "",
       cityWide: p.cityWide,

@@ -37,7 +37,7 @@ export interface PollSummary {
 /** Answers `fallback` for CENSUS_MISMATCH; rethrows anything else. */
 function mismatched<T>(fallback: T) {
   return (err: unknown): T => {
-    if (err instanceof AppError && err.code === "CENSUS_MISMATCH") return fallback;
+    if (err instanceof AppError && (err.code === "CENSUS_MISMATCH" || err.code === "CENSUS_NOT_READY")) return fallback;
     throw err;
   };
 }
@@ -72,7 +72,7 @@ export class PollService {
       this.chain.ballotBox.ballotRoot(pollId),
       this.chain.ballotBox.poll(pollId),
       this.eligibility.forPolls([poll]),
-      // A census that does not rebuild to its root is not served: the poll is shown without it.
+      // A census that does not rebuild to its root, or not yet, is not served: the poll is shown without it.
       this.areaResults.of(poll).catch(mismatched({ areas: [], rule: null })),
       poll.census ? this.censuses.census(pollId).catch(mismatched(null)) : null,
     ]);

@@ -79,13 +79,7 @@ export class SecretBallotService {
     const pollId = Number(body.pollId);
     const poll = await this.state.poll(pollId);
     if (!poll) throw notFound("POLL_NOT_FOUND", `poll ${pollId} does not exist`);
-    if (!poll.census) {
-      // A poll the index has not reached yet: the contract says whether it is secret.
-      if (poll.block === 0 && (await this.state.secretOnChain(pollId))) {
-        throw new AppError("CENSUS_NOT_READY", 503, "the poll is not indexed yet; try again");
-      }
-      throw conflict("POLL_NOT_SECRET", `poll ${pollId} is not a secret poll; sign an open ballot`);
-    }
+    if (!poll.census) throw conflict("POLL_NOT_SECRET", `poll ${pollId} is not a secret poll; sign an open ballot`);
     const status = ChainState.statusAt(poll, this.nowSeconds());
     if (status !== "Active") {
       throw conflict("POLL_NOT_OPEN", `poll ${pollId} is ${status.toLowerCase()}`, { state: status });

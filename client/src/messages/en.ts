@@ -483,6 +483,8 @@ export const en = {
   "error.IDENTITY_CORRUPT": "The anonymous identity stored on this device is damaged.",
   "error.NOT_IN_CENSUS": "Your anonymous identity is not on this poll's list of voters.",
   "error.CENSUS_MISMATCH": "The list of voters the site sent does not match the poll's; nothing was sent.",
+  "error.CENSUS_NOT_READY":
+    "This poll was created moments ago and its list of voters is still being read; try again in a few seconds.",
   "error.CENSUS_AREA_UNKNOWN": "Your area is not on this poll's list of voters.",
   "error.ARTIFACT_MISSING": "The files needed to prepare the proof could not be fetched.",
   "error.PROOF_FAILED": "The proof could not be prepared on this device.",

@@ -47,7 +47,13 @@ export interface ProveResult {
 
 export class ProveError extends Error {
   constructor(
-    readonly code: "CENSUS_AREA_UNKNOWN" | "NOT_IN_CENSUS" | "CENSUS_MISMATCH" | "ARTIFACT_MISSING" | "NETWORK_ERROR",
+    readonly code:
+      | "CENSUS_AREA_UNKNOWN"
+      | "CENSUS_NOT_READY"
+      | "NOT_IN_CENSUS"
+      | "CENSUS_MISMATCH"
+      | "ARTIFACT_MISSING"
+      | "NETWORK_ERROR",
     message: string,
   ) {
     super(message);
@@ -68,7 +74,12 @@ async function publicGet(path: string): Promise<Response> {
 export async function fetchCensusArea(pollId: number, area: number): Promise<CensusAreaAnswer> {
   const res = await publicGet(`/api/polls/${pollId}/census/areas/${area}`);
   if (res.status === 404) throw new ProveError("CENSUS_AREA_UNKNOWN", `area ${area} is not in poll ${pollId}'s census`);
-  if (!res.ok) throw new ProveError("NETWORK_ERROR", `census answered ${res.status}`);
+  if (!res.ok) {
+    // A poll created moments ago: the API serves its census once its index has the poll.
+    const code = ((await res.json().catch(() => null)) as { error?: { code?: string } } | null)?.error?.code;
+    if (code === "CENSUS_NOT_READY") throw new ProveError("CENSUS_NOT_READY", "the poll's census is not ready yet");
+    throw new ProveError("NETWORK_ERROR", `census answered ${res.status}`);
+  }
   return (await res.json()) as CensusAreaAnswer;
 }
 
