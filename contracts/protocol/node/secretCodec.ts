@@ -4,6 +4,7 @@
  * fast path beside ../secretBallot.ts (and ethers' encoding of the ballot box's ABI), checked byte for
  * byte against them in test/contracts/protocol.
  */
+import type { secretBallotLeaf } from "../secretBallot";
 import { addressWord, keccak256, uintWord } from "./ballotCodec";
 
 const hashWords = (...words: string[]) => keccak256(Buffer.from(words.join(""), "hex"));
@@ -27,13 +28,7 @@ export function secretMessageNative(choices: bigint, revision: bigint): bigint {
 }
 
 /** secretBallotLeaf: keccak256(abi.encode(pollId, nullifier, choices, revision, uint32 area)) as 0x hex. */
-export function secretBallotLeafNative(b: {
-  pollId: bigint;
-  nullifier: bigint;
-  choices: bigint;
-  revision: bigint;
-  area: number;
-}): string {
+export function secretBallotLeafNative(b: Parameters<typeof secretBallotLeaf>[0]): string {
   const digest = hashWords(
     uintWord(b.pollId),
     uintWord(b.nullifier),
