@@ -22,6 +22,11 @@ export function secretMessage(choices: bigint, revision: bigint): bigint {
   return BigInt(keccak256(coder.encode(["uint256", "uint256"], [choices, revision])));
 }
 
+/** Semaphore's hash of a message or scope into the SNARK field: keccak256 of its word, shifted right 8 bits. */
+export function snarkHash(value: bigint): bigint {
+  return BigInt(keccak256(coder.encode(["uint256"], [value]))) >> 8n;
+}
+
 /** keccak256(abi.encode(pollId, nullifier, choices, revision, area)): the ballot's leaf. */
 export function secretBallotLeaf(b: {
   pollId: bigint;

@@ -18,6 +18,7 @@ import type { RegistryEvent, SecretCensus } from "../../contracts/protocol";
 import type { MembershipClaim } from "../../contracts/protocol/node/membershipCheck";
 import { verifyProofCalldata } from "../../contracts/protocol/node/membershipCheck";
 import { MembershipBatchVerifier } from "../../contracts/protocol/node/membershipBatch";
+import { CHUNK, checkOnAllCores } from "./proofWorkers";
 import type { NodeRpcClient } from "../../contracts/protocol/node/rpc";
 import type { Position } from "./history";
 
@@ -141,21 +142,18 @@ export async function fetchSecretHistory(
 
 /**
  * Checks proofs here, in batches, with the verification keys of `@zk-kit/semaphore-artifacts`: the
- * audit's own check, which trusts neither the API nor the node's execution of the verifier.
+ * audit's own check, which trusts neither the API nor the node's execution of the verifier. A poll of
+ * more than a few batches is checked on every core (proofWorkers.ts).
  */
 export async function localCheck(): Promise<ProofCheck> {
   const verifier = await MembershipBatchVerifier.create();
   return async (claims) => {
+    if (claims.length > 2 * CHUNK) return checkOnAllCores(claims);
     const results: boolean[] = [];
-    for (let i = 0; i < claims.length; i += LOCAL_BATCH) {
-      results.push(...(await verifier.verify(claims.slice(i, i + LOCAL_BATCH))));
-    }
+    for (let i = 0; i < claims.length; i += CHUNK) results.push(...(await verifier.verify(claims.slice(i, i + CHUNK))));
     return results;
   };
 }
-
-/** Proofs checked together: past a few hundred, a batch saves little more. */
-const LOCAL_BATCH = 256;
 
 /** Checks proofs through the deployed SemaphoreVerifier by eth_call at `block`, 200 to a JSON-RPC batch. */
 export async function verifierCheck(rpc: NodeRpcClient, ballotBox: string, block: number): Promise<ProofCheck> {

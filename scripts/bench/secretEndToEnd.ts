@@ -36,6 +36,7 @@ import { ballotLeafHex } from "../../contracts/protocol/node/ballotCodec";
 import { startEmbeddedChain } from "../../node/embedded/chain";
 import type { EmbeddedChain } from "../../node/embedded/chain";
 import { ensureDeployed } from "../../node/embedded/deploy";
+import { auditPoll } from "../audit/audit";
 import { devKeysPath } from "../../node/embedded/devKeys";
 import { processCpuSeconds, treeCpuSeconds } from "./cpu";
 import { BENCH_DIR, markdownTable, writeFigures } from "./results";
@@ -297,6 +298,25 @@ async function intakeProfile(api: ApiProcess) {
  */
 const BENCH_KEYS = path.join(BENCH_DIR, "secret-bench-dev-keys.json");
 
+/** The audit's goal: a secret poll of this many ballots audited from the node in under a minute. */
+const AUDIT_GOAL_BALLOTS = 100_000;
+
+/** `veche audit` of the secret poll as an observer runs it, from the node: every proof checked again. */
+async function auditSecretPoll(chain: EmbeddedChain, deployment: Deployment, pollId: number) {
+  log("veche audit of the secret poll…");
+  const began = performance.now();
+  const report = await auditPoll({
+    rpcUrl: chain.rpcUrl,
+    ballotBox: deployment.ballotBox,
+    pollId,
+    fromBlock: deployment.deployedBlock,
+  });
+  const seconds = (performance.now() - began) / 1000;
+  if (!report.ok) throw new Error(`the audit of the secret poll found ${JSON.stringify(report.findingCounts)}`);
+  log(`  ${report.ballots} ballots in ${seconds.toFixed(2)} s`);
+  return { ballots: report.ballots, seconds };
+}
+
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "veche-bench-secret-"));
   if (fs.existsSync(BENCH_KEYS)) fs.copyFileSync(BENCH_KEYS, devKeysPath(dataDir));
@@ -348,6 +368,7 @@ async function main(): Promise<void> {
           `CPU s: API ${r.cpu.api.toFixed(1)}, node ${r.cpu.node.toFixed(1)}`,
       );
     }
+    const audit = await auditSecretPoll(chain, deployment, pollId);
     const perBallot = (s: number) => (s / Math.max(1, secretRun.mined)) * 1000;
     const figures: BenchFigure[] = [
       {
@@ -409,6 +430,20 @@ async function main(): Promise<void> {
       },
     ];
     figures.push(
+      {
+        name: `veche audit of the secret poll (${audit.ballots} ballots, every proof checked on ${os.availableParallelism()} cores)`,
+        value: +audit.seconds.toFixed(2),
+        unit: "s",
+        reference: "the secret run's load, same ballots",
+        referenceValue: +secretRun.seconds.toFixed(2),
+      },
+      {
+        name: `veche audit of ${AUDIT_GOAL_BALLOTS.toLocaleString("en")} secret ballots, at this poll's time per ballot`,
+        value: Math.round((audit.seconds / Math.max(1, audit.ballots)) * AUDIT_GOAL_BALLOTS),
+        unit: "s",
+        reference: "goal (under)",
+        referenceValue: 60,
+      },
       {
         name: "gas per secret ballot (mean of sampled castSecretBallot transactions)",
         value: secretRun.gas,

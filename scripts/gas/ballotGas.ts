@@ -238,7 +238,11 @@ async function main(): Promise<void> {
   console.log(`\nwrote ${file}`);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+// The proofs' prover (snarkjs) keeps worker threads alive, which would hold the process open.
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

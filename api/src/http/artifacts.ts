@@ -6,15 +6,12 @@
  */
 import path from "node:path";
 import type express from "express";
+import { semaphoreArtifactsDir } from "../../../contracts/protocol/node/semaphoreArtifacts";
 
 const ARTIFACT = /^\/artifacts\/semaphore-([1-9]|[12][0-9]|3[0-2])\.(wasm|zkey)$/;
 
-export function artifactsDir(): string {
-  return path.dirname(require.resolve("@zk-kit/semaphore-artifacts/package.json"));
-}
-
 export function serveArtifacts(app: express.Express): void {
-  const dir = artifactsDir();
+  const dir = semaphoreArtifactsDir();
   app.get(ARTIFACT, (req, res, next) => {
     const [, depth, kind] = ARTIFACT.exec(req.path) ?? [];
     res.sendFile(

@@ -1,7 +1,8 @@
 /**
  * The API's proof checker, run as a child process of the API (see localProofVerifier.ts): batches of
  * membership claims in, one verdict each out. The pairing work is CPU-bound WebAssembly that would stall
- * the API's event loop; a worker thread cannot load the curve library, so a process does it.
+ * the API's event loop; a process of its own also shows its CPU apart and can be killed and replaced when
+ * it hangs.
  */
 import { MembershipBatchVerifier } from "../../../contracts/protocol/node/membershipBatch";
 import type { MembershipClaim } from "../../../contracts/protocol/node/membershipCheck";

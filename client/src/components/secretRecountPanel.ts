@@ -13,8 +13,11 @@ import type { SecretRecountResult } from "../recount/secretRecount";
 import type { AreaResult, CensusSummary } from "../secretTypes";
 import { errorNotice, notice, shortHex } from "./ui";
 
-/** Proofs checked one by one in the browser take tens of milliseconds each: offered by default up to this many. */
-const PROOFS_BY_DEFAULT = 2_000;
+/**
+ * Proofs are checked in batches, a millisecond or two each in the browser, after reading each ballot's
+ * transaction: offered by default up to this many (about a minute or two).
+ */
+const PROOFS_BY_DEFAULT = 50_000;
 
 interface SecretRecountedPoll {
   pollId: number;

@@ -468,7 +468,7 @@ export const en = {
   "recount.secretIntro":
     "This poll is secret. Your browser rebuilds the census from the registry's events (one identity per resident at the snapshot block), checks each area's eligible count and root, reads every secret ballot, checks that each nullifier counts once with its latest revision, verifies the membership proofs, and recounts per-area and total tallies and the Merkle root.",
   "recount.verifyProofs":
-    "Also verify the membership proof of every ballot in this browser ({ballots} {ballots|ballot|ballots}, tens of milliseconds each)",
+    "Also verify the membership proof of every ballot in this browser ({ballots} {ballots|ballot|ballots}, a few seconds per thousand)",
   "recount.census": "Census root",
   "recount.censusOnePerResident": "One identity per resident in the census",
   "recount.censusAreas": "{residents} residents in {areas} areas, each with one identity",

@@ -5,6 +5,9 @@
  */
 import { keccak256Native as keccak256 } from "./native";
 import { uintWord } from "./ballotCodec";
+import type { MembershipClaim } from "../membershipBatch";
+
+export type { MembershipClaim };
 
 const SELECTOR = keccak256(Buffer.from("verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[4],uint256)"))
   .subarray(0, 4)
@@ -13,18 +16,6 @@ const SELECTOR = keccak256(Buffer.from("verifyProof(uint256[2],uint256[2][2],uin
 /** Semaphore's hash of a message or scope into the SNARK field: keccak256 of its word, shifted right 8 bits. */
 export function snarkHash(value: bigint): bigint {
   return BigInt(`0x${keccak256(Buffer.from(uintWord(value), "hex")).toString("hex")}`) >> 8n;
-}
-
-export interface MembershipClaim {
-  /** The Groth16 proof's eight numbers, as Semaphore packs them. */
-  points: readonly bigint[];
-  /** The group's root the proof was made against. */
-  root: bigint;
-  nullifier: bigint;
-  /** The message and scope before hashing (secretMessage, secretScope). */
-  message: bigint;
-  scope: bigint;
-  depth: number;
 }
 
 /** ABI-encoded verifyProof(pA, pB, pC, [root, nullifier, hash(message), hash(scope)], depth) as 0x hex. */

@@ -2,21 +2,11 @@
  * Semaphore membership proofs in Node, with the proving files from the npm package
  * `@zk-kit/semaphore-artifacts` (Semaphore's own loader would download them at run time).
  */
-import path from "node:path";
 import type { Identity } from "@semaphore-protocol/identity";
 import type { Group } from "@semaphore-protocol/group";
 import { generateProof } from "@semaphore-protocol/proof";
 import type { SemaphoreProof } from "@semaphore-protocol/proof";
-
-/** The folder holding `semaphore-<depth>.wasm` and `.zkey` for depths 1 to 32. */
-export function semaphoreArtifactsDir(): string {
-  return path.dirname(require.resolve("@zk-kit/semaphore-artifacts/package.json"));
-}
-
-export function semaphoreArtifacts(depth: number): { wasm: string; zkey: string } {
-  const dir = semaphoreArtifactsDir();
-  return { wasm: path.join(dir, `semaphore-${depth}.wasm`), zkey: path.join(dir, `semaphore-${depth}.zkey`) };
-}
+import { semaphoreArtifacts } from "./semaphoreArtifacts";
 
 /** A proof that `identity` is in `group`, bound to `message` and `scope`, made with the circuit of `depth`. */
 export function proveMembership(

@@ -1,6 +1,8 @@
 import crypto from "node:crypto";
 import { expect } from "chai";
 import { ballotBoxInterface, secretBallotLeaf, secretMessage, secretScope } from "../../../contracts/protocol";
+import { snarkHash } from "../../../contracts/protocol/secretBallot";
+import { snarkHash as snarkHashNative } from "../../../contracts/protocol/node/membershipCheck";
 import {
   encodeCastSecretBallot,
   secretBallotLeafNative,
@@ -12,7 +14,7 @@ const big = (bytes: number) => BigInt(`0x${crypto.randomBytes(bytes).toString("h
 const hash = () => `0x${crypto.randomBytes(32).toString("hex")}`;
 
 describe("native secret ballot codec", () => {
-  it("derives scope, message and leaf exactly as the generic encoders do", () => {
+  it("derives scope, message, leaf and the field hash exactly as the generic encoders do", () => {
     for (let i = 0; i < 50; i++) {
       const ballotBox = `0x${crypto.randomBytes(20).toString("hex")}`;
       const b = {
@@ -25,6 +27,8 @@ describe("native secret ballot codec", () => {
       expect(secretScopeNative(31337, ballotBox, b.pollId)).to.equal(secretScope(31337, ballotBox, b.pollId));
       expect(secretMessageNative(b.choices, b.revision)).to.equal(secretMessage(b.choices, b.revision));
       expect(secretBallotLeafNative(b)).to.equal(secretBallotLeaf(b));
+      const word = big(32);
+      expect(snarkHashNative(word)).to.equal(snarkHash(word));
     }
   });
 

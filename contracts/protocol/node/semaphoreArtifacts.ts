@@ -1,0 +1,15 @@
+/**
+ * Where the npm package `@zk-kit/semaphore-artifacts` keeps Semaphore's proving and verification files.
+ * Kept apart from the prover (membershipProof.ts), whose library cannot load in a worker thread.
+ */
+import path from "node:path";
+
+/** The folder holding `semaphore-<depth>.wasm`, `.zkey` and `.json` for depths 1 to 32. */
+export function semaphoreArtifactsDir(): string {
+  return path.dirname(require.resolve("@zk-kit/semaphore-artifacts/package.json"));
+}
+
+export function semaphoreArtifacts(depth: number): { wasm: string; zkey: string } {
+  const dir = semaphoreArtifactsDir();
+  return { wasm: path.join(dir, `semaphore-${depth}.wasm`), zkey: path.join(dir, `semaphore-${depth}.zkey`) };
+}
