@@ -219,6 +219,14 @@ describe("client: secret ballots", function () {
       ["secret-voted", other.page, "secret-ballot"],
     ] as const) {
       await p.setViewportSize({ width: 375, height: 800 });
+      if (ready === "area-results") {
+        // Each area's whole row — counts and outcome included — in view, not behind a sideways scroll.
+        const hidden = await p
+          .getByTestId(ready)
+          .locator(".table-scroll")
+          .evaluate((region) => region.scrollWidth - region.clientWidth);
+        expect(hidden, "columns of the area results hidden on a phone").to.be.at.most(0);
+      }
       await screenshot(p, `${name}-375`);
       await p.getByLabel("Language").selectOption("ru");
       // Switching language draws the page again from the API's answers.

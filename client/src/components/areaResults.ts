@@ -21,11 +21,11 @@ function outcomeKey(poll: AreaPoll, area: AreaResult): MessageKey {
   return area.accepted ? "rule.accepted" : "rule.rejected";
 }
 
-function countsCell(poll: AreaPoll, area: AreaResult, question: number): HTMLElement {
+function countsCell(poll: AreaPoll, area: AreaResult, question: number, label: string): HTMLElement {
   const counts = area.tallies[question] ?? [];
   return el(
     "td",
-    {},
+    { "data-label": label },
     el(
       "ul",
       { class: "area-counts" },
@@ -49,16 +49,20 @@ export function areaResults(poll: AreaPoll): HTMLElement | null {
     ...poll.questions.map((_, qi) => questionText(poll, qi)),
     ...(rule ? [t("areas.outcome")] : []),
   ];
+  // Each cell carries its column's name: on a phone the table becomes one card per area (styles.css).
+  const label = (column: number) => head[column] ?? "";
   const rows = areas.map((area) =>
     el(
       "tr",
       { "data-area": area.area, "data-accepted": area.accepted === null ? "" : String(area.accepted) },
       el("th", { scope: "row" }, area.label),
-      el("td", {}, formatNumber(area.eligible)),
-      el("td", {}, formatNumber(area.voters)),
-      el("td", {}, formatPercent(area.turnout)),
-      ...poll.questions.map((_, qi) => countsCell(poll, area, qi)),
-      rule ? el("td", { class: "area-outcome" }, t(outcomeKey(poll, area))) : null,
+      el("td", { "data-label": label(1) }, formatNumber(area.eligible)),
+      el("td", { "data-label": label(2) }, formatNumber(area.voters)),
+      el("td", { "data-label": label(3) }, formatPercent(area.turnout)),
+      ...poll.questions.map((_, qi) => countsCell(poll, area, qi, label(4 + qi))),
+      rule
+        ? el("td", { class: "area-outcome", "data-label": label(4 + poll.questions.length) }, t(outcomeKey(poll, area)))
+        : null,
     ),
   );
   return el(
