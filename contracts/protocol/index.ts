@@ -23,6 +23,7 @@ export * from "./pollOutcome";
 export * from "./rewardContent";
 export * from "./census";
 export * from "./secretBallot";
+export * from "./secretCount";
 export * from "./building";
 export * from "./decisionRule";
 export * from "./registryEvents";

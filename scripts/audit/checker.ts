@@ -44,6 +44,7 @@ export type FindingCode =
   | "CENSUS_AREA_MISMATCH"
   | "PROOF_INVALID"
   | "AREA_CHANGED"
+  | "AREA_UNKNOWN"
   | "AREA_TALLY_MISMATCH";
 
 export interface Finding {

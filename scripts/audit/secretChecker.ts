@@ -12,8 +12,7 @@ import {
   censusAreaArgument,
   censusMembers,
   isValidChoices,
-  PollCount,
-  secretBallotLeaf,
+  SecretCount,
   secretMessage,
   secretScope,
   totalOptions,
@@ -86,12 +85,13 @@ export async function checkSecretPoll(
     );
   }
 
-  // Every ballot, in leaf order.
+  // Every ballot, in leaf order, counted by the protocol's rule.
   const options = poll ? totalOptions(poll.questions) : 0;
-  const total = new PollCount(options);
-  const byArea = new Map<number, PollCount>();
-  const last = new Map<bigint, { revision: bigint; area: number }>();
-  const leaves: string[] = [];
+  const count = new SecretCount(
+    options,
+    poll?.revote ?? false,
+    census.areas.map((a) => a.area),
+  );
   const claims: { claim: MembershipClaim; leafIndex: number; txHash: string }[] = [];
   const scope = secretScope(input.chainId, input.ballotBox, input.pollId);
   const areaArguments = new Map<number, ReturnType<typeof censusAreaArgument> | null>();
@@ -103,14 +103,7 @@ export async function checkSecretPoll(
   };
   for (const b of history.ballots) {
     const where = { leafIndex: b.leafIndex, txHash: b.txHash };
-    if (b.leafIndex !== leaves.length) {
-      report(
-        "LEAF_INDEX_MISMATCH",
-        `ballot in tx ${b.txHash} has leaf index ${b.leafIndex}, expected ${leaves.length}`,
-        where,
-      );
-    }
-    leaves.push(secretBallotLeaf(b));
+    for (const problem of count.add(b)) report(problem.code, problem.message, where);
     const i = b.input;
     if (
       !i ||
@@ -150,32 +143,6 @@ export async function checkSecretPoll(
     if (poll && !isValidChoices(poll.questions, b.choices)) {
       report("CHOICES_INVALID", `leaf ${b.leafIndex}: choices ${b.choices} break the poll's questions`, where);
     }
-    const previous = last.get(b.nullifier);
-    if (previous && previous.area !== b.area) {
-      report(
-        "AREA_CHANGED",
-        `leaf ${b.leafIndex}: nullifier ${b.nullifier} voted from area ${previous.area} before`,
-        where,
-      );
-    }
-    const revisionOk = poll?.revote
-      ? b.revision > (previous?.revision ?? 0n) && b.revision <= 0xffffn
-      : !previous && b.revision === 1n;
-    if (!revisionOk) {
-      report(
-        "REVISION_INVALID",
-        `leaf ${b.leafIndex}: revision ${b.revision} after ${previous?.revision ?? 0n} for nullifier ${b.nullifier}`,
-        where,
-      );
-    } else {
-      last.set(b.nullifier, { revision: b.revision, area: b.area });
-      const voter = b.nullifier.toString();
-      total.add({ resident: voter, choices: b.choices });
-      if (previous && previous.area !== b.area) byArea.get(previous.area)?.withdraw(voter);
-      let count = byArea.get(b.area);
-      if (!count) byArea.set(b.area, (count = new PollCount(options)));
-      count.add({ resident: voter, choices: b.choices });
-    }
     if (poll) checkWindow(b, poll, input.lifecycle, input.blockTimes, report);
   }
   const valid = await verify(claims.map((c) => c.claim));
@@ -185,6 +152,7 @@ export async function checkSecretPoll(
   });
 
   // The contract's values.
+  const { leaves, total } = count;
   const root = leaves.length === 0 ? ZERO_ROOT : treeRoot(buildBallotTree(leaves));
   const tallies = total.tallies();
   if (onChain.ballots !== leaves.length) {
@@ -195,13 +163,13 @@ export async function checkSecretPoll(
     report("ROOT_MISMATCH", `rebuilt root ${root} differs from the contract's ballotRoot ${onChain.ballotRoot}`);
   }
   const areas = census.areas.map((a) => {
-    const recount = byArea.get(a.area)?.tallies() ?? Array.from({ length: options }, () => 0n);
+    const recount = count.area(a.area).tallies();
     const stored = onChain.areaTallies[a.index] ?? [];
     compare(report, "AREA_TALLY_MISMATCH", `area ${a.area}'s tally on the contract`, recount, stored);
     return {
       area: a.area,
       eligible: a.commitments.length,
-      voters: byArea.get(a.area)?.voters ?? 0,
+      voters: count.area(a.area).voters,
       tallies: recount.map(String),
       onChainTallies: stored.map(String),
     };

@@ -14,7 +14,7 @@ import {
   readRegistryEvents,
   uintTopic,
 } from "../../contracts/protocol";
-import type { RegistryEvent, SecretCensus } from "../../contracts/protocol";
+import type { CastSecretBallot, RegistryEvent, SecretCensus } from "../../contracts/protocol";
 import type { MembershipClaim } from "../../contracts/protocol/node/membershipCheck";
 import { verifyProofCalldata } from "../../contracts/protocol/node/membershipCheck";
 import { MembershipBatchVerifier } from "../../contracts/protocol/node/membershipBatch";
@@ -31,13 +31,7 @@ export interface SecretBallotInput {
   proof: { nullifier: bigint; depth: number; points: bigint[] };
 }
 
-export interface SecretBallotRecord extends Position {
-  pollId: bigint;
-  nullifier: bigint;
-  area: number;
-  leafIndex: number;
-  choices: bigint;
-  revision: bigint;
+export interface SecretBallotRecord extends Position, CastSecretBallot {
   txHash: string;
   /** Null when the transaction's input is not a castSecretBallot call. */
   input: SecretBallotInput | null;

@@ -16,8 +16,8 @@ import { collectLogs, uintTopic } from "../../../contracts/protocol/logs";
 import type { RawLog } from "../../../contracts/protocol/logs";
 import { readRegistryEvents } from "../../../contracts/protocol/registryEvents";
 import { RpcClient } from "../../../contracts/protocol/rpc";
-import { secretBallotLeaf, secretMessage, secretScope } from "../../../contracts/protocol/secretBallot";
-import { PollCount } from "../../../contracts/protocol/tally";
+import { secretMessage, secretScope } from "../../../contracts/protocol/secretBallot";
+import { SecretCount } from "../../../contracts/protocol/secretCount";
 import { buildBallotTree, treeRoot } from "../../../contracts/protocol/tree";
 import type { RecountRequest } from "./recount";
 import { verificationKey } from "./verificationKeys";
@@ -58,7 +58,7 @@ export interface SecretRecountResult {
     /** Identity commitments held by more than one resident of the census (each would count twice). */
     sharedCommitments: number;
   };
-  /** Ballots whose revision did not rise above their nullifier's last, or changed area. */
+  /** Ballots that break the counting rule (secretCount.ts): a revision not above the nullifier's last, another area, an area not in the census. */
   nullifierProblems: number;
   proofs: { checked: number; valid: number } | null;
   tallies: string[];
@@ -133,43 +133,27 @@ export async function recountSecretPoll(
       return e?.name === "SecretBallotCast" ? [{ ...e, txHash: log.transactionHash }] : [];
     });
     onProgress({ phase: "ballots", ballots: ballots.length });
-    const total = new PollCount(totalOptions);
-    const byArea = new Map<number, PollCount>(census.areas.map((a) => [a.area, new PollCount(totalOptions)]));
-    const last = new Map<string, { revision: bigint; area: number }>();
+    const count = new SecretCount(
+      totalOptions,
+      view.revote,
+      census.areas.map((a) => a.area),
+    );
     let nullifierProblems = 0;
-    const leaves: string[] = [];
-    for (const [i, b] of ballots.entries()) {
-      const key = b.nullifier.toString();
-      const before = last.get(key);
-      if (b.leafIndex !== i || (before && (b.revision <= before.revision || b.area !== before.area))) {
-        nullifierProblems++;
-      }
-      last.set(key, { revision: b.revision, area: b.area });
-      total.add({ resident: key, choices: b.choices });
-      const area = byArea.get(b.area);
-      if (area) area.add({ resident: key, choices: b.choices });
-      else nullifierProblems++;
-      leaves.push(
-        secretBallotLeaf({
-          pollId: BigInt(request.pollId),
-          nullifier: b.nullifier,
-          choices: b.choices,
-          revision: b.revision,
-          area: b.area,
-        }),
-      );
+    for (const b of ballots) {
+      if (count.add({ ...b, pollId: BigInt(request.pollId) }).length > 0) nullifierProblems++;
     }
+    const { leaves, total } = count;
     const root = treeRoot(buildBallotTree(leaves));
 
     const areas = await Promise.all(
       census.areas.map(async (a) => {
         const chain = (await box.areaTallies(request.pollId, a.index, at)).map(String);
-        const count = byArea.get(a.area)!;
-        const tallies = count.tallies().map(String);
+        const counted = count.area(a.area);
+        const tallies = counted.tallies().map(String);
         return {
           area: a.area,
           eligible: a.commitments.length,
-          voters: count.voters,
+          voters: counted.voters,
           tallies,
           chainTallies: chain,
           match: sameList(tallies, chain),
