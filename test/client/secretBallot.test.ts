@@ -2,7 +2,8 @@
  * Secret ballots in a real browser against the real stack: a resident makes and enrols an anonymous
  * identity, votes secretly (the proof made in the page's worker, the ballot sent with no session and
  * no cookie), changes the vote, checks the receipt, and moves the identity to another browser with the
- * key backup, where it votes again above the ballots it has no record of; an observer sees results by area and recounts
+ * key backup, where it votes again above the ballots it has no record of; a third browser that makes a
+ * new identity is told the poll counts the earlier one; an observer sees results by area and recounts
  * the secret poll in the browser. Proof times in Chromium are measured and printed.
  */
 import fs from "node:fs";
@@ -185,6 +186,30 @@ describe("client: secret ballots", function () {
     await other.page.goto(`/me/polls/${pollId}`);
     await castSecretly(other.page, "Option 1", /Cast my secret vote/, 3);
 
+    // A third browser makes a new identity instead: the poll, drawn before, counts the earlier one, and
+    // its vote page says so at once rather than prove a ballot the census cannot hold.
+    const third = await openTab(browser, baseUrl);
+    const thirdPosts: string[] = [];
+    third.page.on("request", (r) => {
+      if (r.url().includes("/api/secret-ballots") && r.method() === "POST") thirdPosts.push(r.url());
+    });
+    await signInInBrowser(third.page, residentId);
+    await third.page.waitForURL(/\/me(\/key)?$/);
+    await third.page.goto("/me/key");
+    const thirdIdentity = third.page.getByTestId("identity");
+    expect(await thirdIdentity.getAttribute("data-state")).to.equal("elsewhere");
+    await thirdIdentity.getByLabel("Your password (locks the identity on this device)").fill(BROWSER_PASSWORD);
+    await thirdIdentity.getByRole("button", { name: "Make a new anonymous identity here" }).click();
+    await identityMined(third.page);
+    await third.page.goto(`/me/polls/${pollId}`);
+    await third.page
+      .getByText(
+        "This poll counts the anonymous identity you had when it was created, and this device holds a newer one",
+      )
+      .waitFor();
+    expect(thirdPosts).to.deep.equal([]);
+    await screenshot(third.page, "secret-earlier-identity");
+
     // Anyone checks a receipt on the public page too: ballot no. 2 is on the ledger, replaced by no. 3.
     const observer = await openTab(browser, baseUrl);
     await observer.page.goto("/receipt");
@@ -237,7 +262,7 @@ describe("client: secret ballots", function () {
       await screenshot(p, `${name}-ru`);
       await p.getByLabel("Язык").selectOption("en");
     }
-    expect([...tab.errors, ...other.errors, ...observer.errors]).to.deep.equal([]);
+    expect([...tab.errors, ...other.errors, ...third.errors, ...observer.errors]).to.deep.equal([]);
     console.log(`      proof in the vote page (depth ${proofDepthFor(3)}, 3 members): ${firstProofMs} ms`);
   });
 
