@@ -60,3 +60,21 @@ export function uid(prefix: string): string {
   nextId += 1;
   return `${prefix}-${nextId}`;
 }
+
+/**
+ * Gives each body cell the name of its column (`data-label`) and marks the table to become one card
+ * per row on a phone, each value beside its column's name (styles.css), instead of hiding columns
+ * behind a sideways scroll.
+ */
+export function cardsOnPhone(table: HTMLTableElement): HTMLTableElement {
+  const names = [...(table.tHead?.rows[0]?.cells ?? [])].map((cell) => cell.textContent ?? "");
+  for (const body of table.tBodies) {
+    for (const row of body.rows) {
+      [...row.cells].forEach((cell, i) => {
+        if (cell.tagName === "TD") cell.dataset.label = names[i] ?? "";
+      });
+    }
+  }
+  table.classList.add("cards-on-phone");
+  return table;
+}

@@ -245,12 +245,16 @@ describe("client: secret ballots", function () {
     ] as const) {
       await p.setViewportSize({ width: 375, height: 800 });
       if (ready === "area-results") {
-        // Each area's whole row — counts and outcome included — in view, not behind a sideways scroll.
+        // Every row of the area results, the recount's areas and the ballots in view — counts and outcome
+        // included — not behind a sideways scroll.
         const hidden = await p
-          .getByTestId(ready)
           .locator(".table-scroll")
-          .evaluate((region) => region.scrollWidth - region.clientWidth);
-        expect(hidden, "columns of the area results hidden on a phone").to.be.at.most(0);
+          .evaluateAll((regions) => regions.map((r) => [r.getAttribute("aria-label"), r.scrollWidth - r.clientWidth]));
+        expect(hidden.length, "tables on the page").to.be.at.least(3);
+        expect(
+          hidden.filter(([, width]) => Number(width) > 0),
+          "tables with columns hidden on a phone",
+        ).to.deep.equal([]);
       }
       await screenshot(p, `${name}-375`);
       await p.getByLabel("Language").selectOption("ru");

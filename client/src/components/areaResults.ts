@@ -3,7 +3,7 @@
  * poll the registry's public districts — each with who may vote, who did, turnout and the counts per
  * option — and the poll's decision rule with each area's outcome in words.
  */
-import { el } from "../dom";
+import { cardsOnPhone, el } from "../dom";
 import { formatNumber, formatPercent, t } from "../i18n";
 import type { MessageKey } from "../messages/en";
 import type { AreaResult, DecisionRule, SecretPollFields } from "../secretTypes";
@@ -21,11 +21,11 @@ function outcomeKey(poll: AreaPoll, area: AreaResult): MessageKey {
   return area.accepted ? "rule.accepted" : "rule.rejected";
 }
 
-function countsCell(poll: AreaPoll, area: AreaResult, question: number, label: string): HTMLElement {
+function countsCell(poll: AreaPoll, area: AreaResult, question: number): HTMLElement {
   const counts = area.tallies[question] ?? [];
   return el(
     "td",
-    { "data-label": label },
+    {},
     el(
       "ul",
       { class: "area-counts" },
@@ -49,20 +49,16 @@ export function areaResults(poll: AreaPoll): HTMLElement | null {
     ...poll.questions.map((_, qi) => questionText(poll, qi)),
     ...(rule ? [t("areas.outcome")] : []),
   ];
-  // Each cell carries its column's name: on a phone the table becomes one card per area (styles.css).
-  const label = (column: number) => head[column] ?? "";
   const rows = areas.map((area) =>
     el(
       "tr",
       { "data-area": area.area, "data-accepted": area.accepted === null ? "" : String(area.accepted) },
       el("th", { scope: "row" }, area.label),
-      el("td", { "data-label": label(1) }, formatNumber(area.eligible)),
-      el("td", { "data-label": label(2) }, formatNumber(area.voters)),
-      el("td", { "data-label": label(3) }, formatPercent(area.turnout)),
-      ...poll.questions.map((_, qi) => countsCell(poll, area, qi, label(4 + qi))),
-      rule
-        ? el("td", { class: "area-outcome", "data-label": label(4 + poll.questions.length) }, t(outcomeKey(poll, area)))
-        : null,
+      el("td", {}, formatNumber(area.eligible)),
+      el("td", {}, formatNumber(area.voters)),
+      el("td", {}, formatPercent(area.turnout)),
+      ...poll.questions.map((_, qi) => countsCell(poll, area, qi)),
+      rule ? el("td", { class: "area-outcome" }, t(outcomeKey(poll, area))) : null,
     ),
   );
   return el(
@@ -80,12 +76,14 @@ export function areaResults(poll: AreaPoll): HTMLElement | null {
     el(
       "div",
       { class: "table-scroll", tabindex: 0, role: "region", "aria-label": t("areas.caption") },
-      el(
-        "table",
-        { class: "area-table" },
-        el("caption", {}, t("areas.caption")),
-        el("thead", {}, el("tr", {}, ...head.map((h) => el("th", { scope: "col" }, h)))),
-        el("tbody", {}, ...rows),
+      cardsOnPhone(
+        el(
+          "table",
+          { class: "area-table" },
+          el("caption", {}, t("areas.caption")),
+          el("thead", {}, el("tr", {}, ...head.map((h) => el("th", { scope: "col" }, h)))),
+          el("tbody", {}, ...rows),
+        ),
       ),
     ),
   );

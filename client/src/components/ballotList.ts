@@ -4,7 +4,7 @@
  * counted.
  */
 import { api } from "../api";
-import { el, mount } from "../dom";
+import { cardsOnPhone, el, mount } from "../dom";
 import { formatDate, formatNumber, t } from "../i18n";
 import type { MessageKey } from "../messages/en";
 import type { BallotPage, ListedBallot, PollDetail } from "../types";
@@ -75,30 +75,32 @@ export function ballotList(poll: PollDetail, showChoices: boolean): HTMLElement 
         el(
           "div",
           { class: "table-scroll", tabindex: 0, role: "region", "aria-label": t("ledger.title") },
-          el(
-            "table",
-            {},
+          cardsOnPhone(
             el(
-              "caption",
-              {},
-              t("ledger.range", {
-                from: formatNumber(offset + 1),
-                to: formatNumber(offset + page.ballots.length),
-                total: formatNumber(page.total),
-              }),
-            ),
-            el(
-              "thead",
+              "table",
               {},
               el(
-                "tr",
+                "caption",
                 {},
-                ...COLUMNS.map((k) =>
-                  el("th", { scope: "col" }, t(poll.secret && k === "ledger.voter" ? "ledger.nullifier" : k)),
+                t("ledger.range", {
+                  from: formatNumber(offset + 1),
+                  to: formatNumber(offset + page.ballots.length),
+                  total: formatNumber(page.total),
+                }),
+              ),
+              el(
+                "thead",
+                {},
+                el(
+                  "tr",
+                  {},
+                  ...COLUMNS.map((k) =>
+                    el("th", { scope: "col" }, t(poll.secret && k === "ledger.voter" ? "ledger.nullifier" : k)),
+                  ),
                 ),
               ),
+              el("tbody", {}, ...page.ballots.map((b) => row(poll, b, showChoices))),
             ),
-            el("tbody", {}, ...page.ballots.map((b) => row(poll, b, showChoices))),
           ),
         ),
         page.total > PAGE ? el("div", { class: "pager" }, prev, next) : null,

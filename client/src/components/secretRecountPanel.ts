@@ -5,7 +5,7 @@
  * and in total, and the Merkle root.
  */
 import { chainConfig } from "../api";
-import { el, mount } from "../dom";
+import { cardsOnPhone, el, mount } from "../dom";
 import { formatNumber, t } from "../i18n";
 import type { MessageKey } from "../messages/en";
 import { runSecretRecount } from "../recount/run";
@@ -165,40 +165,42 @@ function resultView(poll: SecretRecountedPoll, r: SecretRecountResult, showTalli
       ? el(
           "div",
           { class: "table-scroll", tabindex: 0, role: "region", "aria-label": t("recount.areaTallies") },
-          el(
-            "table",
-            { class: "recount-table" },
-            el("caption", {}, t("recount.areaTallies")),
+          cardsOnPhone(
             el(
-              "thead",
-              {},
+              "table",
+              { class: "recount-table" },
+              el("caption", {}, t("recount.areaTallies")),
               el(
-                "tr",
+                "thead",
                 {},
-                el("th", { scope: "col" }, t("areas.area")),
-                el("th", { scope: "col" }, t("areas.eligible")),
-                el("th", { scope: "col" }, t("areas.voters")),
-                el("th", { scope: "col" }, t("recount.recountedColumn")),
-                el("th", { scope: "col" }, t("recount.onChainColumn")),
-                el("th", { scope: "col" }, t("recount.matchColumn")),
-              ),
-            ),
-            el(
-              "tbody",
-              {},
-              ...r.areas.map((a) =>
                 el(
                   "tr",
-                  { "data-match": a.match ? "yes" : "no" },
-                  el("th", { scope: "row" }, labels.get(a.area) ?? String(a.area)),
-                  el("td", {}, formatNumber(a.eligible)),
-                  el("td", {}, formatNumber(a.voters)),
-                  el("td", { class: "mono" }, a.tallies.join(" · ")),
-                  el("td", { class: "mono" }, a.chainTallies.join(" · ")),
+                  {},
+                  el("th", { scope: "col" }, t("areas.area")),
+                  el("th", { scope: "col" }, t("areas.eligible")),
+                  el("th", { scope: "col" }, t("areas.voters")),
+                  el("th", { scope: "col" }, t("recount.recountedColumn")),
+                  el("th", { scope: "col" }, t("recount.onChainColumn")),
+                  el("th", { scope: "col" }, t("recount.matchColumn")),
+                ),
+              ),
+              el(
+                "tbody",
+                {},
+                ...r.areas.map((a) =>
                   el(
-                    "td",
-                    { "aria-label": a.match ? t("recount.equal") : t("recount.different") },
-                    a.match ? "✓" : "✗",
+                    "tr",
+                    { "data-match": a.match ? "yes" : "no" },
+                    el("th", { scope: "row" }, labels.get(a.area) ?? String(a.area)),
+                    el("td", {}, formatNumber(a.eligible)),
+                    el("td", {}, formatNumber(a.voters)),
+                    el("td", { class: "mono" }, a.tallies.join(" · ")),
+                    el("td", { class: "mono" }, a.chainTallies.join(" · ")),
+                    el(
+                      "td",
+                      { "aria-label": a.match ? t("recount.equal") : t("recount.different") },
+                      a.match ? "✓" : "✗",
+                    ),
                   ),
                 ),
               ),
