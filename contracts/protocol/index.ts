@@ -24,6 +24,7 @@ export * from "./rewardContent";
 export * from "./census";
 export * from "./secretBallot";
 export * from "./secretCount";
+export * from "./secretCall";
 export * from "./building";
 export * from "./decisionRule";
 export * from "./registryEvents";

@@ -33,6 +33,8 @@ export class SecretCount {
     private readonly revote: boolean,
     /** The census's areas: a ballot from any other area is not counted. */
     areas: readonly number[],
+    /** The leaf's hash; Node's audit passes its native one. */
+    private readonly leafOf: (b: CastSecretBallot) => string = secretBallotLeaf,
   ) {
     this.total = new PollCount(totalOptions);
     for (const area of areas) this.byArea.set(area, new PollCount(totalOptions));
@@ -46,7 +48,7 @@ export class SecretCount {
     if (b.leafIndex !== this.leaves.length) {
       problem("LEAF_INDEX_MISMATCH", `expected leaf index ${this.leaves.length}`);
     }
-    this.leaves.push(secretBallotLeaf(b));
+    this.leaves.push(this.leafOf(b));
     const area = this.byArea.get(b.area);
     if (!area) problem("AREA_UNKNOWN", `area ${b.area} is not in the poll's census`);
     const previous = this.last.get(b.nullifier);

@@ -13,7 +13,6 @@ import {
   censusMembers,
   isValidChoices,
   SecretCount,
-  secretMessage,
   secretScope,
   totalOptions,
   treeRoot,
@@ -21,6 +20,7 @@ import {
 } from "../../contracts/protocol";
 import type { Census, CensusAreaKind } from "../../contracts/protocol";
 import type { MembershipClaim } from "../../contracts/protocol/node/membershipCheck";
+import { secretBallotLeafNative, secretMessageNative } from "../../contracts/protocol/node/secretCodec";
 import { KEEP_PER_CODE, perQuestion } from "./checker";
 import type { AuditReport, Finding, FindingCode } from "./checker";
 import { before } from "./history";
@@ -91,6 +91,7 @@ export async function checkSecretPoll(
     options,
     poll?.revote ?? false,
     census.areas.map((a) => a.area),
+    secretBallotLeafNative,
   );
   const claims: { claim: MembershipClaim; leafIndex: number; txHash: string }[] = [];
   const scope = secretScope(input.chainId, input.ballotBox, input.pollId);
@@ -133,7 +134,7 @@ export async function checkSecretPoll(
           points: i.proof.points,
           root: expected?.root ?? i.area.root,
           nullifier: b.nullifier,
-          message: secretMessage(b.choices, b.revision),
+          message: secretMessageNative(b.choices, b.revision),
           scope,
           depth: i.proof.depth,
         },

@@ -10,6 +10,7 @@ import { buildCensus, censusMembers } from "../../../contracts/protocol/census";
 import type { CensusAreaKind } from "../../../contracts/protocol/census";
 import { connectBallotBox } from "../../../contracts/protocol/contract";
 import { MembershipBatchVerifier } from "../../../contracts/protocol/membershipBatch";
+import { readCastSecretBallot } from "../../../contracts/protocol/secretCall";
 import type { MembershipClaim } from "../../../contracts/protocol/membershipBatch";
 import { decodeEvent, EVENT_TOPICS } from "../../../contracts/protocol/events";
 import { collectLogs, uintTopic } from "../../../contracts/protocol/logs";
@@ -161,9 +162,7 @@ export async function recountSecretPoll(
       }),
     );
 
-    const proofs = request.verifyProofs
-      ? await verifyBallotProofs(rpc, provider, request, ballots, census, onProgress)
-      : null;
+    const proofs = request.verifyProofs ? await verifyBallotProofs(rpc, request, ballots, census, onProgress) : null;
     const tallies = total.tallies().map(String);
     const chain = chainTallies.map(String);
     return {
@@ -210,13 +209,11 @@ const TX_BATCH = 256;
  */
 async function verifyBallotProofs(
   rpc: RpcClient,
-  provider: JsonRpcProvider,
   request: SecretRecountRequest,
   ballots: readonly SecretBallotLog[],
   census: ReturnType<typeof buildCensus>,
   onProgress: (p: SecretRecountProgress) => void,
 ): Promise<{ checked: number; valid: number }> {
-  const box = connectBallotBox(request.ballotBox, provider);
   const verifier = await MembershipBatchVerifier.create({ key: verificationKey });
   const scope = secretScope(request.chainId, request.ballotBox, request.pollId);
   const roots = new Map(census.areas.map((a) => [a.area, a.root]));
@@ -230,15 +227,9 @@ async function verifyBallotProofs(
     for (const [i, tx] of txs.entries()) {
       const b = slice[i]!;
       if (!tx) continue;
-      const call = box.interface.parseTransaction({ data: tx.input });
-      if (call?.name !== "castSecretBallot") continue;
-      const [, , , area, proof] = call.args as unknown as [
-        bigint,
-        bigint,
-        bigint,
-        { area: bigint; root: bigint },
-        { nullifier: bigint; depth: bigint; points: bigint[] },
-      ];
+      const call = readCastSecretBallot(tx.input);
+      if (!call) continue;
+      const { area, proof } = call;
       const censusRoot = roots.get(Number(area.area));
       if (censusRoot === undefined || censusRoot !== area.root || proof.nullifier !== b.nullifier) continue;
       claims.push({

@@ -5,6 +5,9 @@
  * byte against them in test/contracts/protocol.
  */
 import type { secretBallotLeaf } from "../secretBallot";
+import type { SecretBallotArgs } from "../secretCall";
+
+export type { SecretBallotArgs };
 import { addressWord, keccak256, uintWord } from "./ballotCodec";
 
 const hashWords = (...words: string[]) => keccak256(Buffer.from(words.join(""), "hex"));
@@ -47,14 +50,6 @@ const SELECTOR = keccak256(
   .subarray(0, 4)
   .toString("hex");
 
-export interface SecretBallotArgs {
-  pollId: bigint;
-  choices: bigint;
-  revision: bigint;
-  area: { area: number; members: number; root: bigint; index: number; siblings: readonly string[] };
-  proof: { nullifier: bigint; depth: bigint; points: readonly bigint[] };
-}
-
 /**
  * castSecretBallot calldata. The head holds pollId, choices, revision, the offset of the area (a
  * dynamic tuple: its siblings are an array) and the proof inline (a static tuple of ten words); the
@@ -84,4 +79,39 @@ export function encodeCastSecretBallot(a: SecretBallotArgs): Buffer {
     ...a.area.siblings.map(sibling),
   ];
   return Buffer.from(SELECTOR + words.join(""), "hex");
+}
+
+/**
+ * castSecretBallot calldata read back, for an audit reading every ballot's transaction: only the
+ * layout `encodeCastSecretBallot` writes (what the API relays), with every uint32 in range. Anything
+ * else — another function, another layout the ABI also allows — gives null, for the generic decoder.
+ */
+export function decodeCastSecretBallot(data: string): SecretBallotArgs | null {
+  const hex = data.startsWith("0x") ? data.slice(2) : data;
+  const headWords = 3 + 1 + 2 + 8;
+  if (hex.slice(0, 8).toLowerCase() !== SELECTOR || (hex.length - 8) % 64 !== 0) return null;
+  const words = (hex.length - 8) / 64;
+  const word = (i: number) => BigInt(`0x${hex.slice(8 + i * 64, 8 + (i + 1) * 64)}`);
+  if (words < headWords + 6 || word(3) !== BigInt(headWords * 32) || word(headWords + 4) !== 5n * 32n) return null;
+  const siblings = word(headWords + 5);
+  if (BigInt(words) !== BigInt(headWords + 6) + siblings) return null;
+  const small = [headWords, headWords + 1, headWords + 3].map(word);
+  if (small.some((v) => v > 0xffffffffn)) return null;
+  const [area, members, index] = small.map(Number) as [number, number, number];
+  return {
+    pollId: word(0),
+    choices: word(1),
+    revision: word(2),
+    proof: { nullifier: word(4), depth: word(5), points: Array.from({ length: 8 }, (_, k) => word(6 + k)) },
+    area: {
+      area,
+      members,
+      root: word(headWords + 2),
+      index,
+      siblings: Array.from(
+        { length: Number(siblings) },
+        (_, k) => `0x${hex.slice(8 + (headWords + 6 + k) * 64, 8 + (headWords + 7 + k) * 64).toLowerCase()}`,
+      ),
+    },
+  };
 }

@@ -1,9 +1,16 @@
 import crypto from "node:crypto";
 import { expect } from "chai";
-import { ballotBoxInterface, secretBallotLeaf, secretMessage, secretScope } from "../../../contracts/protocol";
+import {
+  ballotBoxInterface,
+  readCastSecretBallot,
+  secretBallotLeaf,
+  secretMessage,
+  secretScope,
+} from "../../../contracts/protocol";
 import { snarkHash } from "../../../contracts/protocol/secretBallot";
 import { snarkHash as snarkHashNative } from "../../../contracts/protocol/node/membershipCheck";
 import {
+  decodeCastSecretBallot,
   encodeCastSecretBallot,
   secretBallotLeafNative,
   secretMessageNative,
@@ -55,7 +62,30 @@ describe("native secret ballot codec", () => {
         args.proof,
       ]);
       expect(`0x${encodeCastSecretBallot(args).toString("hex")}`).to.equal(expected);
+      // Read back, it gives what the ABI's generic reader gives.
+      expect(decodeCastSecretBallot(expected)).to.deep.equal(readCastSecretBallot(expected));
+      expect(decodeCastSecretBallot(expected)).to.deep.equal(args);
     }
+  });
+
+  it("reads back only the layout it writes, leaving any other to the generic decoder", () => {
+    const args = {
+      pollId: 3n,
+      choices: 1n,
+      revision: 1n,
+      area: { area: 1001, members: 4, root: 5n, index: 0, siblings: [hash()] },
+      proof: { nullifier: 9n, depth: 20n, points: Array.from({ length: 8 }, () => big(31)) },
+    };
+    const data = encodeCastSecretBallot(args).toString("hex");
+    const word = (i: number) => 8 + i * 64;
+    const withWord = (i: number, value: bigint) =>
+      data.slice(0, word(i)) + value.toString(16).padStart(64, "0") + data.slice(word(i + 1));
+    expect(decodeCastSecretBallot(data)?.area.siblings).to.deep.equal(args.area.siblings);
+    expect(decodeCastSecretBallot(`0xdeadbeef${data.slice(8)}`)).to.equal(null); // another function
+    expect(decodeCastSecretBallot(withWord(3, 15n * 32n))).to.equal(null); // the area elsewhere
+    expect(decodeCastSecretBallot(withWord(14, 2n ** 32n))).to.equal(null); // area beyond uint32
+    expect(decodeCastSecretBallot(withWord(19, 2n))).to.equal(null); // more siblings than sent
+    expect(decodeCastSecretBallot(`${data}00`)).to.equal(null); // not whole words
   });
 
   it("refuses what the ABI cannot hold", () => {
