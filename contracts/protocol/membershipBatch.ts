@@ -101,9 +101,6 @@ export class MembershipBatchVerifier {
     return new MembershipBatchVerifier(options);
   }
 
-  /** Nothing to release: the curve's memory belongs to the thread. */
-  async close(): Promise<void> {}
-
   /** Whether each claim's proof verifies, in order. */
   async verify(claims: readonly MembershipClaim[]): Promise<boolean[]> {
     const results: boolean[] = claims.map(() => false);
@@ -161,17 +158,17 @@ export class MembershipBatchVerifier {
       const vk = await this.options.key(depth);
       const point1 = (p: string[]) => g1([BigInt(p[0]!), BigInt(p[1]!)]);
       const point2 = (p: string[][]) => g2(p.slice(0, 2).map((c) => [BigInt(c[0]!), BigInt(c[1]!)]));
-      const points = {
-        alpha: point1(vk.vk_alpha_1),
-        beta: point2(vk.vk_beta_2),
-        gamma: point2(vk.vk_gamma_2),
-        delta: point2(vk.vk_delta_2),
-        ic: vk.IC.map(point1),
-      };
-      const { alpha, beta, gamma, delta, ic } = points;
-      if (!alpha || !beta || !gamma || !delta || ic.some((p) => !p))
+      const [alpha, beta, gamma, delta] = [
+        point1(vk.vk_alpha_1),
+        point2(vk.vk_beta_2),
+        point2(vk.vk_gamma_2),
+        point2(vk.vk_delta_2),
+      ];
+      const ic = vk.IC.map(point1).filter((p) => p !== null);
+      if (!alpha || !beta || !gamma || !delta || ic.length !== vk.IC.length) {
         throw new Error(`the verification key of depth ${depth} has a point off the curve`);
-      key = { alpha, beta, gamma, delta, ic: ic as mcl.G1[] };
+      }
+      key = { alpha, beta, gamma, delta, ic };
       this.keys.set(depth, key);
     }
     return key;

@@ -6,12 +6,10 @@
  * one-vote poll a nullifier votes once, with revision 1. A ballot that breaks the rule is named, with
  * a stable code, and not counted.
  */
+import { MAX_REVISION } from "./choices";
 import type { CastSecretBallot } from "./events";
 import { secretBallotLeaf } from "./secretBallot";
 import { PollCount } from "./tally";
-
-/** The highest revision the ballot box records. */
-export const MAX_SECRET_REVISION = 0xffffn;
 
 export type SecretCountProblemCode = "LEAF_INDEX_MISMATCH" | "AREA_UNKNOWN" | "AREA_CHANGED" | "REVISION_INVALID";
 
@@ -56,7 +54,7 @@ export class SecretCount {
       problem("AREA_CHANGED", `nullifier ${b.nullifier} voted from area ${previous.area} before`);
     }
     const revisionOk = this.revote
-      ? b.revision > (previous?.revision ?? 0n) && b.revision <= MAX_SECRET_REVISION
+      ? b.revision > (previous?.revision ?? 0n) && b.revision <= BigInt(MAX_REVISION)
       : !previous && b.revision === 1n;
     if (!revisionOk) {
       problem(

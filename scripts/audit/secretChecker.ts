@@ -136,7 +136,7 @@ export async function checkSecretPoll(
           nullifier: b.nullifier,
           message: secretMessageNative(b.choices, b.revision),
           scope,
-          depth: i.proof.depth,
+          depth: Number(i.proof.depth),
         },
         ...where,
       });

@@ -15,7 +15,7 @@ import {
   readRegistryEvents,
   uintTopic,
 } from "../../contracts/protocol";
-import type { CastSecretBallot, RegistryEvent, SecretCensus } from "../../contracts/protocol";
+import type { CastSecretBallot, RegistryEvent, SecretBallotArgs, SecretCensus } from "../../contracts/protocol";
 import type { MembershipClaim } from "../../contracts/protocol/node/membershipCheck";
 import { verifyProofCalldata } from "../../contracts/protocol/node/membershipCheck";
 import { decodeCastSecretBallot } from "../../contracts/protocol/node/secretCodec";
@@ -24,19 +24,10 @@ import { CHUNK, checkOnAllCores } from "./proofWorkers";
 import type { NodeRpcClient } from "../../contracts/protocol/node/rpc";
 import type { Position } from "./history";
 
-/** What castSecretBallot was called with, decoded from the transaction's input. */
-export interface SecretBallotInput {
-  pollId: bigint;
-  choices: bigint;
-  revision: bigint;
-  area: { area: number; members: number; root: bigint; index: number; siblings: string[] };
-  proof: { nullifier: bigint; depth: number; points: bigint[] };
-}
-
 export interface SecretBallotRecord extends Position, CastSecretBallot {
   txHash: string;
   /** Null when the transaction's input is not a castSecretBallot call. */
-  input: SecretBallotInput | null;
+  input: SecretBallotArgs | null;
 }
 
 export interface SecretHistory {
@@ -66,16 +57,12 @@ export async function secretCensusOf(
   return e?.name === "SecretPollCreated" ? e.census : null;
 }
 
-function decodeInput(data: string): SecretBallotInput | null {
-  // The layout the API writes is read natively (a hundredth of the generic decoder's time per ballot).
-  const args = decodeCastSecretBallot(data) ?? readCastSecretBallot(data);
-  if (!args) return null;
-  const { area, proof } = args;
-  return {
-    ...args,
-    area: { ...area, siblings: [...area.siblings] },
-    proof: { nullifier: proof.nullifier, depth: Number(proof.depth), points: [...proof.points] },
-  };
+/**
+ * What castSecretBallot was called with: the layout the API writes read natively (a hundredth of the
+ * generic decoder's time per ballot), any other through the ABI.
+ */
+function decodeInput(data: string): SecretBallotArgs | null {
+  return decodeCastSecretBallot(data) ?? readCastSecretBallot(data);
 }
 
 /** The secret poll's history up to `toBlock`. */

@@ -65,7 +65,6 @@ describe("api proof checker: a child process that gives the chain's verdicts and
     }
     inProcess = await MembershipBatchVerifier.create();
   });
-  after(() => inProcess?.close());
 
   it("checks in its own process once started, refusing forged proofs, and is replaced after a SIGKILL or when stuck", async () => {
     const metrics = new Metrics();

@@ -4,7 +4,7 @@
  * revision is reserved in the shared store before the write, so racing submissions of one resident
  * cannot both pass, whichever instances they reach.
  */
-import { isValidChoices } from "../../../contracts/protocol";
+import { isValidChoices, MAX_REVISION } from "../../../contracts/protocol";
 import type { SignedBallot } from "../../../contracts/protocol";
 import type { Chain } from "../chain/chain";
 import { AppError, badRequest, conflict, forbidden, notFound } from "../errors";
@@ -15,7 +15,6 @@ import type { ActionLimiter } from "../limits/limiter";
 import type { ReservationStore } from "./reservations";
 import type { NewBallot, OutboxBallot, OutboxStore } from "./store";
 
-const MAX_REVISION = 0xffff;
 const SECP256K1_HALF_N = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
 
 export interface Accepted {

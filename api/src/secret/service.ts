@@ -5,7 +5,7 @@
  * verifier, batched) — then a durable write to the shared outbox, relayed like any ballot. Nothing here
  * knows or stores who sent it.
  */
-import { isValidChoices } from "../../../contracts/protocol";
+import { isValidChoices, MAX_REVISION } from "../../../contracts/protocol";
 import {
   secretBallotLeafNative as secretBallotLeaf,
   secretMessageNative as secretMessage,
@@ -23,7 +23,6 @@ import type { Metrics } from "../metrics";
 import type { MembershipVerifier } from "./proofVerifier";
 import type { SqlNullifierReservations } from "./reservations";
 
-const MAX_REVISION = 0xffff;
 const SNARK_SCALAR_FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 
 export interface AcceptedSecret {

@@ -59,7 +59,10 @@ export interface SecretRecountResult {
     /** Identity commitments held by more than one resident of the census (each would count twice). */
     sharedCommitments: number;
   };
-  /** Ballots that break the counting rule (secretCount.ts): a revision not above the nullifier's last, another area, an area not in the census. */
+  /**
+   * Ballots that break the counting rule (secretCount.ts): a revision not above the nullifier's last,
+   * another area, an area not in the census.
+   */
   nullifierProblems: number;
   proofs: { checked: number; valid: number } | null;
   tallies: string[];
