@@ -1,12 +1,13 @@
 /**
- * The embedded development chain: one anvil node with 1-second interval blocks (anvil's automine
- * stalls with ~1,000 transactions in flight), a high block gas limit, its state kept in
+ * The embedded development chain: one anvil node with 1-second blocks (anvil's automine stalls with
+ * ~1,000 transactions in flight), mined by the launcher (miner.ts), a high block gas limit, its state kept in
  * `<dataDir>/chain/state.json` and its history in `<dataDir>/chain/archive.sqlite`, so votes survive a
  * restart and a long voting day does not grow the node's memory.
  *
  * anvil holds every transaction and receipt in memory and rewrites its whole state file at each dump,
  * so over a long day its memory and dump time grow with the chain. Here anvil keeps only its latest
- * `keptBlocks` blocks' transactions (`--transaction-block-keeper`); an archive copies every block,
+ * `keptBlocks` blocks' transactions (`--transaction-block-keeper`) and `stateBlocks` blocks' states
+ * (`--prune-history`); an archive copies every block,
  * transaction, receipt and log to SQLite as it is mined, and the JSON-RPC endpoint clients use is a
  * front that answers older history from the archive and passes everything else to anvil.
  *
@@ -18,7 +19,8 @@
  *   are mined again from the archive's copy before mining resumes (archive/replay.ts), so only what
  *   was mined in the last moment, before the archive copied it, is lost (ballots among it are re-sent
  *   by the API's outbox).
- * - never: state at blocks before the reload (eth_call at an older block fails); read `latest`.
+ * - never: state at blocks before the reload, or older than `stateBlocks` (eth_call there fails); read
+ *   `latest`.
  * - dumps are written atomically (stateDumps.ts); a state file damaged otherwise falls back to the
  *   previous dump, kept as the last good copy.
  */
@@ -40,6 +42,7 @@ import { ArchiveStore } from "./archive/store";
 import { ArchiveCopier } from "./archive/copier";
 import { ArchiveFront } from "./archive/front";
 import { replayLostBlocks } from "./archive/replay";
+import { BlockMiner } from "./miner";
 
 export const DEFAULT_CHAIN_PORT = 8545;
 export const DEFAULT_CHAIN_ID = 31337;
@@ -48,6 +51,11 @@ export const DEFAULT_GAS_LIMIT = 300_000_000n;
 export const DEFAULT_KEPT_BLOCKS = 32;
 /** Seconds between anvil's state dumps: what a SIGKILL can cost, re-sent by the API's outbox. */
 export const DEFAULT_STATE_INTERVAL = 5;
+/**
+ * Blocks whose state anvil keeps (eth_call at an older block fails): about four minutes, longer than
+ * any read that pins a block (a receipt check, an audit's reads at its snapshot) takes.
+ */
+export const DEFAULT_STATE_BLOCKS = 256;
 
 export interface EmbeddedChainOptions {
   dataDir: string;
@@ -70,6 +78,8 @@ export interface EmbeddedChainOptions {
   verboseNodeLog?: boolean;
   /** Blocks with transactions anvil keeps whole; default 32. */
   keptBlocks?: number;
+  /** Blocks whose state anvil keeps, for reads at a past block; default 256. */
+  stateBlocks?: number;
   /** Seconds between anvil's state dumps; default 5. */
   stateIntervalSeconds?: number;
   /** How long to wait for JSON-RPC to answer; default 30 s. */
@@ -120,6 +130,7 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
   const gasLimit = options.gasLimit ?? DEFAULT_GAS_LIMIT;
   if (gasLimit <= 0n) throw new ChainError("CHAIN_CONFIG_INVALID", "gasLimit must be positive");
   const keptBlocks = positiveInteger("keptBlocks", options.keptBlocks ?? DEFAULT_KEPT_BLOCKS);
+  const stateBlocks = positiveInteger("stateBlocks", options.stateBlocks ?? DEFAULT_STATE_BLOCKS);
   const stateInterval = positiveInteger("stateIntervalSeconds", options.stateIntervalSeconds ?? DEFAULT_STATE_INTERVAL);
 
   const chainDir = path.join(options.dataDir, "chain");
@@ -164,6 +175,8 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
     ["--accounts", String(DEV_ACCOUNT_COUNT)],
     outcome === "new" ? [] : ["--load-state", stateFile],
     ["--transaction-block-keeper", String(keptBlocks)],
+    // Only the latest blocks' states in memory; anvil keeps to this while it is mined from outside (miner.ts).
+    ["--prune-history", String(stateBlocks)],
     options.verboseNodeLog ? [] : ["--quiet"],
     [...(options.extraNodeArgs ?? [])],
   ].flat();
@@ -186,15 +199,16 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
   const rpcUrl = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   const nodeUrl = `http://127.0.0.1:${nodePort}`;
   const node = new NodeRpcClient(nodeUrl);
+  const miner = new BlockMiner(node, log);
   const archive = new ArchiveStore(path.join(chainDir, "archive.sqlite"));
   const copier = new ArchiveCopier(
     node,
     archive,
-    blockTime,
+    miner,
     { intervalMs: 200, batch: 20, holdMiningAt: Math.floor(keptBlocks / 2) },
     log,
   );
-  const front = new ArchiveFront(node, archive, {
+  const front = new ArchiveFront(node, archive, miner, {
     recentBlocks: Math.floor(keptBlocks / 2),
     nodeHead: () => copier.head,
   });
@@ -204,6 +218,8 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
   let finished: Promise<void> | undefined;
   const finish = (signal: "SIGTERM" | "SIGKILL"): Promise<void> => {
     finished ??= (async () => {
+      // No new blocks from here: the last dump and the archive end at the same head.
+      await miner.stop();
       await dumper.stop();
       if (frontOpen) await front.close();
       // A clean stop copies the last blocks and saves the state; a kill leaves both as they are.
@@ -242,7 +258,7 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
     await replayLostBlocks(node, archive, log);
     // A dump before mining starts: a crash from here on always has a state the archive can extend.
     await dumper.dump();
-    await node.call("evm_setIntervalMining", [blockTime]);
+    miner.setInterval(blockTime);
     // History first: the front answers old blocks from the archive, which must match the node's chain.
     await copier.catchUp().catch(() => copier.catchUp());
     copier.start();

@@ -55,6 +55,8 @@ export interface ChainSnapshot {
   fromBlock: number;
   block: number;
   registry: RegistryEvent[];
+  /** Each poll's values at `block`, read once (stateAt). */
+  states: Map<bigint, Promise<PollStateAt>>;
 }
 
 const LIFECYCLE_TOPICS = [
@@ -64,7 +66,14 @@ const LIFECYCLE_TOPICS = [
   EVENT_TOPICS.PollFinalized,
 ];
 
-export async function openSnapshot(options: Omit<AuditOptions, "pollId">): Promise<ChainSnapshot> {
+/**
+ * The head (or `toBlock`) and the registry's history up to it. The contract's values for `polls` at that
+ * block are read first, before the long scans, while the node surely still keeps that block's state.
+ */
+export async function openSnapshot(
+  options: Omit<AuditOptions, "pollId">,
+  polls: "all" | readonly bigint[] = [],
+): Promise<ChainSnapshot> {
   const rpc = new NodeRpcClient(options.rpcUrl, 120_000);
   const [chainIdHex, headHex, code] = await rpc.batchAll<string>([
     { method: "eth_chainId", params: [] },
@@ -77,6 +86,18 @@ export async function openSnapshot(options: Omit<AuditOptions, "pollId">): Promi
   const block = options.toBlock ?? Number(headHex);
   const fromBlock = options.fromBlock ?? 0;
   const registry: RegistryEvent[] = [];
+  const snapshot: ChainSnapshot = {
+    rpc,
+    chainId: BigInt(chainIdHex ?? "0"),
+    ballotBox: options.ballotBox,
+    fromBlock,
+    block,
+    registry,
+    states: new Map(),
+  };
+  const count = await pollCount(snapshot);
+  const ids = polls === "all" ? Array.from({ length: Number(count) }, (_, i) => BigInt(i + 1)) : polls;
+  for (const id of ids) if (id >= 1n && id <= count) await stateAt(snapshot, id);
   const filter = { address: options.ballotBox, topics: [[EVENT_TOPICS.VoterEnrolled, EVENT_TOPICS.VoterRevoked]] };
   for await (const page of scanLogs(rpc, filter, fromBlock, block, options.scan)) {
     for (const log of page.logs) {
@@ -90,19 +111,42 @@ export async function openSnapshot(options: Omit<AuditOptions, "pollId">): Promi
       ballots: 0,
     });
   }
-  return { rpc, chainId: BigInt(chainIdHex ?? "0"), ballotBox: options.ballotBox, fromBlock, block, registry };
+  return snapshot;
+}
+
+/** The contract's values for a poll at the snapshot block; `areaTallies` for a secret poll's areas. */
+interface PollStateAt {
+  poll: OnChainPoll;
+  areaTallies: bigint[][] | null;
 }
 
 /** The contract's stored values for the poll at the snapshot block. */
 export async function readOnChain(snapshot: ChainSnapshot, pollId: bigint): Promise<OnChainPoll> {
-  const call = (fn: "poll" | "tallies" | "ballotRoot") => ({
+  return (await stateAt(snapshot, pollId)).poll;
+}
+
+/**
+ * Read once per poll and kept: a node keeps the state of its latest blocks only (the embedded chain 256),
+ * so the snapshot's values are read when it is taken, not when a long history scan ends.
+ */
+function stateAt(snapshot: ChainSnapshot, pollId: bigint): Promise<PollStateAt> {
+  let read = snapshot.states.get(pollId);
+  if (!read) {
+    read = readState(snapshot, pollId);
+    snapshot.states.set(pollId, read);
+  }
+  return read;
+}
+
+async function readState(snapshot: ChainSnapshot, pollId: bigint): Promise<PollStateAt> {
+  const call = (fn: "poll" | "tallies" | "ballotRoot" | "census" | "areaTallies", ...args: unknown[]) => ({
     method: "eth_call",
     params: [
-      { to: snapshot.ballotBox, data: ballotBoxInterface.encodeFunctionData(fn, [pollId]) },
+      { to: snapshot.ballotBox, data: ballotBoxInterface.encodeFunctionData(fn, [pollId, ...args]) },
       hex(snapshot.block),
     ],
   });
-  const [pollData, talliesData, rootData] = await snapshot.rpc.batchAll<string>([
+  const [pollData, talliesData, rootData] = await atSnapshot(snapshot, [
     call("poll"),
     call("tallies"),
     call("ballotRoot"),
@@ -111,8 +155,9 @@ export async function readOnChain(snapshot: ChainSnapshot, pollId: bigint): Prom
     ballots: bigint;
     state: bigint;
     finalRoot: string;
+    secret: boolean;
   };
-  return {
+  const poll: OnChainPoll = {
     block: snapshot.block,
     state: pollStateName(view.state),
     ballots: Number(view.ballots),
@@ -120,6 +165,34 @@ export async function readOnChain(snapshot: ChainSnapshot, pollId: bigint): Prom
     ballotRoot: (ballotBoxInterface.decodeFunctionResult("ballotRoot", rootData!)[0] as string).toLowerCase(),
     finalRoot: view.finalRoot.toLowerCase(),
   };
+  if (!view.secret) return { poll, areaTallies: null };
+  const [censusData] = await atSnapshot(snapshot, [call("census")]);
+  const areas = Number((ballotBoxInterface.decodeFunctionResult("census", censusData!)[0] as { areas: bigint }).areas);
+  const areaTallies = await atSnapshot(
+    snapshot,
+    Array.from({ length: areas }, (_, i) => call("areaTallies", i)),
+  );
+  return {
+    poll,
+    areaTallies: areaTallies.map((d) => [
+      ...(ballotBoxInterface.decodeFunctionResult("areaTallies", d)[0] as bigint[]),
+    ]),
+  };
+}
+
+/** Calls at the snapshot block; a node that no longer keeps that block's state is named as the cause. */
+async function atSnapshot(snapshot: ChainSnapshot, calls: { method: string; params: unknown[] }[]) {
+  try {
+    return await snapshot.rpc.batchAll<string>(calls);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (!/BlockOutOfRange|missing trie node|state .*not available|header not found/i.test(message)) throw err;
+    throw cannotCheck(
+      "STATE_NOT_KEPT",
+      `the node no longer keeps the contract's state at block ${snapshot.block} (${message}); ` +
+        "audit at a recent block, or against a node that keeps older states",
+    );
+  }
 }
 
 async function assertPollExists(snapshot: ChainSnapshot, pollId: bigint): Promise<void> {
@@ -129,11 +202,16 @@ async function assertPollExists(snapshot: ChainSnapshot, pollId: bigint): Promis
 }
 
 export async function pollCount(snapshot: ChainSnapshot): Promise<bigint> {
-  const data = await snapshot.rpc.call<string>("eth_call", [
-    { to: snapshot.ballotBox, data: ballotBoxInterface.encodeFunctionData("pollCount", []) },
-    hex(snapshot.block),
+  const [data] = await atSnapshot(snapshot, [
+    {
+      method: "eth_call",
+      params: [
+        { to: snapshot.ballotBox, data: ballotBoxInterface.encodeFunctionData("pollCount", []) },
+        hex(snapshot.block),
+      ],
+    },
   ]);
-  return ballotBoxInterface.decodeFunctionResult("pollCount", data)[0] as bigint;
+  return ballotBoxInterface.decodeFunctionResult("pollCount", data!)[0] as bigint;
 }
 
 /** Timestamps of `blocks`, fetched in JSON-RPC batches. */
@@ -234,16 +312,7 @@ export async function fetchSecretPoll(
   const history = await fetchSecretHistory(rpc, ballotBox, pollId, census, snapshot.fromBlock, snapshot.block);
   const times = new Map<number, number>();
   await blockTimes(rpc, [...new Set(history.ballots.map((b) => b.block))], times);
-  const onChain = await readOnChain(snapshot, pollId);
-  const areaTallies = await rpc.batchAll<string>(
-    Array.from({ length: census.areas }, (_, i) => ({
-      method: "eth_call",
-      params: [
-        { to: ballotBox, data: ballotBoxInterface.encodeFunctionData("areaTallies", [pollId, i]) },
-        hex(snapshot.block),
-      ],
-    })),
-  );
+  const { poll: onChain, areaTallies } = await stateAt(snapshot, pollId);
   return {
     input: {
       chainId: snapshot.chainId,
@@ -255,12 +324,7 @@ export async function fetchSecretPoll(
       history,
       blockTimes: times,
     },
-    onChain: {
-      ...onChain,
-      areaTallies: areaTallies.map((d) => [
-        ...(ballotBoxInterface.decodeFunctionResult("areaTallies", d)[0] as bigint[]),
-      ]),
-    },
+    onChain: { ...onChain, areaTallies: areaTallies ?? [] },
   };
 }
 
@@ -296,14 +360,15 @@ export async function auditSecretPollAt(
 
 /** Audits one poll: the whole registry history, the poll's events, and the contract's values. */
 export async function auditPoll(options: AuditOptions): Promise<AuditReport> {
-  const snapshot = await openSnapshot(options);
+  const snapshot = await openSnapshot(options, [BigInt(options.pollId)]);
   return auditPollAt(snapshot, BigInt(options.pollId), options);
 }
 
 /** Audits every poll the contract has, sharing one snapshot and one registry read. */
 export async function auditAllPolls(options: Omit<AuditOptions, "pollId">): Promise<AuditReport[]> {
-  const snapshot = await openSnapshot(options);
-  const count = await pollCount(snapshot);
+  const snapshot = await openSnapshot(options, "all");
+  // Every poll at the snapshot had its values read with it, one entry each.
+  const count = BigInt(snapshot.states.size);
   const reports: AuditReport[] = [];
   for (let id = 1n; id <= count; id++) reports.push(await auditPollAt(snapshot, id, options));
   return reports;

@@ -19,7 +19,7 @@ import type { BallotProof, BallotReceipt, RawLog, ScanOptions } from "../../cont
 import { ballotLeafNative } from "../../contracts/protocol/node/ballotCodec";
 import { keccak256Native } from "../../contracts/protocol/node/native";
 import { NodeRpcClient } from "../../contracts/protocol/node/rpc";
-import { cannotCheck } from "../cli/errors";
+import { CliError, cannotCheck } from "../cli/errors";
 import { readOnChain } from "./audit";
 import type { ChainSnapshot } from "./audit";
 import { ballotRecord } from "./history";
@@ -124,12 +124,7 @@ export async function verifyReceipt(options: {
     }
   }
 
-  // 2. The tree rebuilt from every ballot of the poll, and the contract's roots.
-  const leaves: Buffer[] = [];
-  const filter = { address: receipt.ballotBox, topics: [EVENT_TOPICS.BallotCast, uintTopic(pollId)] };
-  for await (const page of scanLogs(rpc, filter, options.fromBlock ?? 0, block, options.scan)) {
-    for (const log of page.logs) leaves.push(ballotLeafNative(ballotRecord(log)));
-  }
+  // 2. The contract's roots at `block`, read first: a node keeps only its latest blocks' states.
   const snapshot: ChainSnapshot = {
     rpc,
     chainId: BigInt(receipt.chainId),
@@ -137,10 +132,18 @@ export async function verifyReceipt(options: {
     fromBlock: options.fromBlock ?? 0,
     block,
     registry: [],
+    states: new Map(),
   };
-  const onChain = await readOnChain(snapshot, pollId).catch(() => {
+  const onChain = await readOnChain(snapshot, pollId).catch((err: unknown) => {
+    if (err instanceof CliError && err.code === "STATE_NOT_KEPT") throw err;
     throw cannotCheck("POLL_NOT_FOUND", `poll ${pollId} does not exist on this chain`);
   });
+  // 3. The tree rebuilt from every ballot of the poll.
+  const leaves: Buffer[] = [];
+  const filter = { address: receipt.ballotBox, topics: [EVENT_TOPICS.BallotCast, uintTopic(pollId)] };
+  for await (const page of scanLogs(rpc, filter, options.fromBlock ?? 0, block, options.scan)) {
+    for (const log of page.logs) leaves.push(ballotLeafNative(ballotRecord(log)));
+  }
   const tree = buildBallotTree(leaves, keccak256Native);
   const root = leaves.length === 0 ? ZERO_ROOT : treeRoot(tree);
   const inTree = leaves[receipt.leafIndex];

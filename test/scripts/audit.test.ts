@@ -15,7 +15,8 @@ import {
 } from "../../contracts/protocol";
 import type { BallotBox, RawLog } from "../../contracts/protocol";
 import { BallotDigester, ballotLeafNative } from "../../contracts/protocol/node/ballotCodec";
-import { checkPoll, fetchPollHistory, openSnapshot } from "../../scripts/audit";
+import { auditPoll, checkPoll, fetchPollHistory, openSnapshot } from "../../scripts/audit";
+import { CliError } from "../../scripts/cli/errors";
 import type { AuditReport, BallotRecord } from "../../scripts/audit";
 import { runCli } from "../../scripts/cli/main";
 import type { CliStreams } from "../../scripts/cli/main";
@@ -357,6 +358,27 @@ describe("audit CLI", function () {
       const json = captureIo();
       expect(await runVerifyReceiptCommand([...rpc(), "--json", bad], json)).to.equal(2);
       expect((JSON.parse(json.err()) as { error: { code: string } }).error.code).to.equal("RECEIPT_INVALID");
+    });
+  });
+  // Last (a nested describe runs after the tests above): it mines past the states the node keeps.
+  describe("the snapshot's state", () => {
+    it("reads the contract's values when it opens its snapshot, and names a node that no longer keeps them", async () => {
+      const rpc = new RpcClient(stack.chain.rpcUrl);
+      const where = { rpcUrl: stack.chain.rpcUrl, ballotBox: stack.deployment.ballotBox };
+      const snapshot = await openSnapshot(where, [BigInt(pollId)]);
+      // 300 blocks: more than the 256 blocks' states the embedded node keeps.
+      await rpc.call("anvil_mine", ["0x12c"]);
+      const { onChain } = await fetchPollHistory(snapshot, BigInt(pollId));
+      expect(onChain.block).to.equal(snapshot.block);
+      expect(onChain.tallies).to.deep.equal([...(await stack.staff.tallies(pollId))]);
+
+      const error = await auditPoll({ ...where, pollId, toBlock: snapshot.block }).then(
+        () => null,
+        (err: unknown) => err,
+      );
+      expect(error).to.be.instanceOf(CliError);
+      expect((error as CliError).code).to.equal("STATE_NOT_KEPT");
+      expect((error as CliError).message).to.contain(String(snapshot.block));
     });
   });
 });

@@ -7,6 +7,7 @@
  */
 import type { NodeRpcClient } from "../../../contracts/protocol/node/rpc";
 import type { ArchivedLog, ArchiveStore, FullBlock } from "./store";
+import type { BlockMiner } from "../miner";
 
 interface RpcBlock {
   number: string;
@@ -46,7 +47,7 @@ export class ArchiveCopier {
   constructor(
     private readonly rpc: NodeRpcClient,
     private readonly store: ArchiveStore,
-    private readonly blockTimeSeconds: number,
+    private readonly miner: BlockMiner,
     private readonly options: CopierOptions,
     private readonly log: (message: string) => void,
   ) {}
@@ -101,10 +102,10 @@ export class ArchiveCopier {
     }
     const from = archived ? archived.number + 1 : 0;
     if (from > this.nodeHead) {
-      await this.holdMining(false);
+      this.holdMining(false);
       return true;
     }
-    await this.holdMining(this.nodeHead - from >= this.options.holdMiningAt);
+    this.holdMining(this.nodeHead - from >= this.options.holdMiningAt);
     const to = Math.min(this.nodeHead, from + this.options.batch - 1);
     const numbers = Array.from({ length: to - from + 1 }, (_, i) => from + i);
     const answers = await this.rpc.batch<unknown>(
@@ -156,9 +157,9 @@ export class ArchiveCopier {
     this.store.truncateAfter(keep);
   }
 
-  private async holdMining(hold: boolean): Promise<void> {
+  private holdMining(hold: boolean): void {
     if (hold === this.miningHeld) return;
-    await this.rpc.call("evm_setIntervalMining", [hold ? 0 : this.blockTimeSeconds]);
+    this.miner.hold(hold);
     this.miningHeld = hold;
     this.log(hold ? "copying history fell behind: mining held" : "history copied: mining resumed");
   }

@@ -2,16 +2,21 @@
  * The embedded chain's public JSON-RPC endpoint: a thin front on the node. Requests for history older
  * than the node's recent blocks (blocks, transactions, receipts, logs) are answered from the archive;
  * everything else, recent history included, goes to the node as it is. Clients cannot tell the two
- * apart: the answers are the node's own JSON, kept as text.
+ * apart: the answers are the node's own JSON, kept as text. Interval mining, which the launcher does
+ * for the node (miner.ts), is turned off and on here as anvil would.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { NodeRpcClient } from "../../../contracts/protocol/node/rpc";
 import type { ArchiveStore, LogQuery } from "./store";
+import type { BlockMiner } from "../miner";
 
 /** Calls that may need the archive; a body naming none of them is passed through untouched. */
 const HISTORY_METHODS =
   /eth_getLogs|eth_getBlockByNumber|eth_getBlockByHash|eth_getTransactionByHash|eth_getTransactionReceipt|eth_getBlockReceipts/;
+/** Calls that set or read interval mining, answered by the launcher's miner. */
+const MINING_METHODS =
+  /evm_setIntervalMining|anvil_setIntervalMining|anvil_getIntervalMining|evm_setAutomine|anvil_mine|hardhat_mine/;
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 const ARCHIVE_WAIT_MS = 5_000;
 
@@ -45,6 +50,7 @@ export class ArchiveFront {
   constructor(
     private readonly node: NodeRpcClient,
     private readonly store: ArchiveStore,
+    private readonly miner: BlockMiner,
     private readonly options: FrontOptions,
   ) {
     this.server = http.createServer((req, res) => void this.handle(req, res));
@@ -80,7 +86,8 @@ export class ArchiveFront {
     }
     let answer: string;
     try {
-      answer = HISTORY_METHODS.test(body) ? await this.answer(body) : await this.node.post(body);
+      const own = HISTORY_METHODS.test(body) || MINING_METHODS.test(body);
+      answer = own ? await this.answer(body) : await this.node.post(body);
     } catch (err) {
       answer = rpcError(null, -32603, `chain node unreachable: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -95,7 +102,7 @@ export class ArchiveFront {
       return this.node.post(body);
     }
     const calls = Array.isArray(parsed) ? (parsed as Call[]) : [parsed as Call];
-    const local = await Promise.all(calls.map((c) => this.fromArchive(c)));
+    const local = await Promise.all(calls.map(async (c) => (await this.mining(c)) ?? this.fromArchive(c)));
     const forward = calls.filter((_, i) => local[i] === null);
     const forwarded = new Map<unknown, string>();
     if (forward.length > 0) {
@@ -109,6 +116,45 @@ export class ArchiveFront {
       (c, i) => local[i] ?? forwarded.get(c.id) ?? rpcError(c.id ?? null, -32603, "no answer from the chain node"),
     );
     return Array.isArray(parsed) ? `[${items.join(",")}]` : items[0]!;
+  }
+
+  /**
+   * Interval mining as anvil answers it: `evm_setIntervalMining(n)` mines every n seconds (0: not on a
+   * timer) and leaves automine; `evm_setAutomine(true)` mines each transaction instead. Null for others.
+   */
+  private async mining(call: Call): Promise<string | null> {
+    const params = Array.isArray(call.params) ? (call.params as unknown[]) : [];
+    const ok = (result: unknown) =>
+      `{"jsonrpc":"2.0","id":${JSON.stringify(call.id ?? null)},"result":${JSON.stringify(result)}}`;
+    switch (call.method) {
+      case "anvil_getIntervalMining":
+        return ok(this.miner.interval);
+      case "evm_setIntervalMining":
+      case "anvil_setIntervalMining": {
+        const seconds = Number(params[0]);
+        if (!Number.isInteger(seconds) || seconds < 0) {
+          return rpcError(call.id ?? null, -32602, "interval mining takes a whole number of seconds");
+        }
+        await this.node.call("evm_setAutomine", [false]);
+        this.miner.setInterval(seconds);
+        return ok(null);
+      }
+      case "evm_setAutomine":
+        if (params[0] === true) this.miner.setInterval(0);
+        return null;
+      case "anvil_mine":
+      case "hardhat_mine": {
+        // Many blocks at once: until the copier has seen them, the horizon would send history the node
+        // has already dropped to the node. The answer waits for that.
+        const answer = await this.node.post(JSON.stringify(call));
+        const head = Number(await this.node.call<string>("eth_blockNumber", []));
+        const deadline = Date.now() + ARCHIVE_WAIT_MS;
+        while (this.options.nodeHead() < head && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        return answer;
+      }
+      default:
+        return null;
+    }
   }
 
   /** The call's answer text from the archive, or null to ask the node. */
