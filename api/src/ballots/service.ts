@@ -4,7 +4,7 @@
  * revision is reserved in the shared store before the write, so racing submissions of one resident
  * cannot both pass, whichever instances they reach.
  */
-import { isValidChoices, MAX_REVISION } from "../../../contracts/protocol";
+import { isValidChoices } from "../../../contracts/protocol";
 import type { SignedBallot } from "../../../contracts/protocol";
 import type { Chain } from "../chain/chain";
 import { AppError, badRequest, conflict, forbidden, notFound } from "../errors";
@@ -13,6 +13,7 @@ import type { Metrics } from "../metrics";
 import { BallotDigester, ballotLeafHex, recoverAddress } from "../../../contracts/protocol/node/ballotCodec";
 import type { ActionLimiter } from "../limits/limiter";
 import type { ReservationStore } from "./reservations";
+import { assertBallotFields } from "./fields";
 import type { NewBallot, OutboxBallot, OutboxStore } from "./store";
 
 const SECP256K1_HALF_N = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
@@ -154,13 +155,7 @@ export class BallotService {
 
   /** The key that signed the ballot; refuses signatures the contract would refuse. */
   private signer(ballot: SignedBallot): string {
-    if (ballot.pollId < 1n || ballot.pollId > 0xffffffffn)
-      throw badRequest("BALLOT_INVALID_POLL", "pollId is out of range");
-    if (ballot.revision < 1n || ballot.revision > BigInt(MAX_REVISION)) {
-      throw badRequest("BALLOT_INVALID_REVISION", `revision must be between 1 and ${MAX_REVISION}`);
-    }
-    if (ballot.choices < 1n || ballot.choices >= 1n << 256n)
-      throw badRequest("BALLOT_INVALID_CHOICES", "choices must be a 256-bit bitmap");
+    assertBallotFields(ballot);
     const sig = ballot.signature;
     // The contract takes 65-byte signatures with low s and v of 27 or 28 only.
     const canonical =

@@ -5,7 +5,7 @@
  * verifier, batched) — then a durable write to the shared outbox, relayed like any ballot. Nothing here
  * knows or stores who sent it.
  */
-import { isValidChoices, MAX_REVISION } from "../../../contracts/protocol";
+import { isValidChoices } from "../../../contracts/protocol";
 import {
   secretBallotLeafNative as secretBallotLeaf,
   secretMessageNative as secretMessage,
@@ -14,6 +14,7 @@ import {
 import type { SecretBallotBody } from "../../wire/secretBallots";
 import type { BallotService } from "../ballots/service";
 import type { OutboxBallot, OutboxStore } from "../ballots/store";
+import { assertBallotFields } from "../ballots/fields";
 import type { CensusService } from "../census/service";
 import type { Chain } from "../chain/chain";
 import { AppError, badRequest, conflict, notFound } from "../errors";
@@ -63,14 +64,7 @@ export class SecretBallotService {
 
   private async check(body: SecretBallotBody, address: string | undefined): Promise<AcceptedSecret> {
     const started = performance.now();
-    if (body.pollId < 1n || body.pollId > 0xffffffffn)
-      throw badRequest("BALLOT_INVALID_POLL", "pollId is out of range");
-    if (body.revision < 1n || body.revision > BigInt(MAX_REVISION)) {
-      throw badRequest("BALLOT_INVALID_REVISION", `revision must be between 1 and ${MAX_REVISION}`);
-    }
-    if (body.choices < 1n || body.choices >= 1n << 256n) {
-      throw badRequest("BALLOT_INVALID_CHOICES", "choices must be a 256-bit bitmap");
-    }
+    assertBallotFields(body);
     const { proof } = body;
     if ([proof.nullifier, proof.root, ...proof.points].some((v) => v >= SNARK_SCALAR_FIELD)) {
       throw badRequest("PROOF_INVALID", "the proof's numbers must be elements of the BN254 field");
