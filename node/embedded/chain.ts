@@ -1,6 +1,6 @@
 /**
- * The embedded development chain: one anvil node with 1-second blocks (anvil's automine stalls with
- * ~1,000 transactions in flight), mined by the launcher (miner.ts), a high block gas limit, its state kept in
+ * The embedded development chain: one anvil node with 1-second blocks, sooner under load (anvil's
+ * automine stalls with ~1,000 transactions in flight), mined by the launcher (miner.ts), a high block gas limit, its state kept in
  * `<dataDir>/chain/state.json` and its history in `<dataDir>/chain/archive.sqlite`, so votes survive a
  * restart and a long voting day does not grow the node's memory.
  *

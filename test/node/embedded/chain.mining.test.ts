@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { expect } from "chai";
-import { JsonRpcProvider, Wallet } from "ethers";
+import { JsonRpcProvider, Transaction, Wallet } from "ethers";
+import { BUSY_BLOCK } from "../../../node/embedded/miner";
 import { startEmbeddedChain } from "../../../node/embedded/chain";
 import type { EmbeddedChain } from "../../../node/embedded/chain";
 import { tempDataDir } from "./voting";
@@ -74,5 +75,45 @@ describe("embedded chain: mining and the states it keeps", function () {
     );
     expect(refused).to.be.instanceOf(Error);
     expect(await front.send("anvil_getIntervalMining", [])).to.equal(1);
+  });
+  it("mines a busy pool at once, in blocks that keep to the wall clock's second", async () => {
+    // With a 100-second interval, only a busy pool can make a block within this test.
+    await front.send("evm_setIntervalMining", [0]);
+    const before = await head();
+    const sender = new Wallet(chain.keys.registrar.privateKey);
+    let nonce = Number(await front.send("eth_getTransactionCount", [sender.address, "pending"]));
+    const count = BUSY_BLOCK + 100;
+    const raws = await Promise.all(
+      Array.from({ length: count }, () =>
+        sender.signTransaction(
+          Transaction.from({
+            type: 0,
+            to: chain.keys.staff.address,
+            value: 1n,
+            nonce: nonce++,
+            gasLimit: 21_000n,
+            gasPrice: 10_000_000_000n,
+            chainId: BigInt(chain.chainId),
+          }),
+        ),
+      ),
+    );
+    for (const raw of raws) await front.send("eth_sendRawTransaction", [raw]);
+    await front.send("evm_setIntervalMining", [100]);
+    const deadline = Date.now() + 10_000;
+    while ((await head()) === before && Date.now() < deadline) await sleep(50);
+    const block = (await front.send("eth_getBlockByNumber", [`0x${(before + 1).toString(16)}`, false])) as {
+      transactions: string[];
+      timestamp: string;
+    } | null;
+    expect(block, "a block mined for the busy pool").to.not.equal(null);
+    expect(block!.transactions.length).to.be.at.least(BUSY_BLOCK);
+    expect(Number(block!.timestamp)).to.be.at.most(Math.ceil(Date.now() / 1000));
+
+    // Several blocks in one second share its timestamp rather than run ahead of the clock.
+    for (let i = 0; i < 5; i++) await front.send("evm_mine", []);
+    const latest = (await front.send("eth_getBlockByNumber", ["latest", false])) as { timestamp: string };
+    expect(Number(latest.timestamp)).to.be.at.most(Math.ceil(Date.now() / 1000));
+    await front.send("evm_setIntervalMining", [1]);
   });
 });
