@@ -31,7 +31,8 @@ describe("embedded chain: mining and the states it keeps", function () {
   it("mines a block every second and keeps the state of only the latest `stateBlocks` blocks", async () => {
     const start = await head();
     await sleep(2_600);
-    expect(await head()).to.be.within(start + 2, start + 3);
+    // About one a second, with room for a slow machine's timers.
+    expect(await head()).to.be.within(start + 1, start + 4);
 
     for (let i = 0; i < 8; i++) await front.send("evm_mine", []);
     const top = await head();
@@ -67,7 +68,7 @@ describe("embedded chain: mining and the states it keeps", function () {
     expect(await front.send("anvil_getAutomine", [])).to.equal(false);
     expect(await front.send("anvil_getIntervalMining", [])).to.equal(1);
     await sleep(2_600);
-    expect(await head()).to.be.within(paused + 3, paused + 4);
+    expect(await head()).to.be.within(paused + 2, paused + 5);
 
     const refused = await front.send("evm_setIntervalMining", [-1]).then(
       () => null,
