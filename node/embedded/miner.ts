@@ -47,7 +47,9 @@ export class BlockMiner {
 
   /** While held (the archive is catching up), no block is mined. */
   hold(held: boolean): void {
+    if (held === this.held) return;
     this.held = held;
+    this.log(held ? "copying history fell behind: mining held" : "history copied: mining resumed");
   }
 
   /** Stops the timer and waits for a block being mined. */

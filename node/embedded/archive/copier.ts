@@ -40,7 +40,6 @@ export class ArchiveCopier {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
-  private miningHeld = false;
   private nodeHead = 0;
   lastError: string | null = null;
 
@@ -102,10 +101,10 @@ export class ArchiveCopier {
     }
     const from = archived ? archived.number + 1 : 0;
     if (from > this.nodeHead) {
-      this.holdMining(false);
+      this.miner.hold(false);
       return true;
     }
-    this.holdMining(this.nodeHead - from >= this.options.holdMiningAt);
+    this.miner.hold(this.nodeHead - from >= this.options.holdMiningAt);
     const to = Math.min(this.nodeHead, from + this.options.batch - 1);
     const numbers = Array.from({ length: to - from + 1 }, (_, i) => from + i);
     const answers = await this.rpc.batch<unknown>(
@@ -155,13 +154,6 @@ export class ArchiveCopier {
     }
     this.log(`the node no longer has blocks ${keep + 1}..${from}; the archive forgets them too`);
     this.store.truncateAfter(keep);
-  }
-
-  private holdMining(hold: boolean): void {
-    if (hold === this.miningHeld) return;
-    this.miner.hold(hold);
-    this.miningHeld = hold;
-    this.log(hold ? "copying history fell behind: mining held" : "history copied: mining resumed");
   }
 }
 
