@@ -4,7 +4,7 @@ import { expect } from "chai";
 import { DEMO_OUTCOMES, DEMO_POLLS, DEMO_REWARDS, RENOVATION_DISTRICT } from "../../../scripts/demo/city";
 import { isSeeded, seedDemoCity } from "../../../scripts/demo/seed";
 import { SECRET_POLL_NAME } from "../../../scripts/demo/secretPoll";
-import { http, startStack } from "../../api/harness";
+import { eventually, http, startStack } from "../../api/harness";
 import type { Stack } from "../../api/harness";
 import { cliEnv, tempDir } from "../cliHarness";
 
@@ -65,7 +65,15 @@ describe("demo city seeding", function () {
     const polls = new Map<string, PollAnswer>();
     const { [SECRET_POLL_NAME]: secretPollId, ...openPolls } = result.polls;
     for (const [name, pollId] of Object.entries(openPolls)) {
-      const res = await http<PollAnswer>(stack, "GET", `/api/polls/${pollId}`);
+      // The CLI's last transactions are on the chain when seeding returns; the API indexes them a moment later.
+      const res = await eventually(
+        async () => {
+          const answer = await http<PollAnswer>(stack, "GET", `/api/polls/${pollId}`);
+          return name in DEMO_OUTCOMES && answer.status === 200 && !answer.body.outcome ? null : answer;
+        },
+        20_000,
+        `the outcome of ${name} indexed`,
+      );
       expect(res.status).to.equal(200);
       polls.set(name, res.body);
       expect(res.body.state).to.equal(name in DEMO_OUTCOMES ? "Finalized" : "Active");
