@@ -23,7 +23,7 @@ import { ResultsService } from "./results/service";
 import { resultRoutes } from "./results/routes";
 import { ballotMigrations } from "./ballots/schema";
 import { SqlOutboxStore } from "./ballots/sqlStore";
-import { SqlReservationStore } from "./ballots/reservations";
+import { ProcessReservationStore, SqlReservationStore } from "./ballots/reservations";
 import { Relayer, defaultRelayerOptions } from "./ballots/relayer";
 import { BallotService } from "./ballots/service";
 import { MinedNotifier } from "./ballots/notifier";
@@ -112,9 +112,9 @@ export function createApp(config: Config, options: { logger?: Logger } = {}): Ve
   follower.addListener(trees);
   follower.addListener(minedBallotsListener({ outbox, relayer, notifier, metrics, log }));
 
-  const ballots = new BallotService(chain, state, outbox, new SqlReservationStore(sql), metrics, limiter, () =>
-    relayer.notify(),
-  );
+  // Only this process opens a SQLite file: its reservations can live in memory.
+  const reservations = sql.engine === "sqlite" ? new ProcessReservationStore(sql) : new SqlReservationStore(sql);
+  const ballots = new BallotService(chain, state, outbox, reservations, metrics, limiter, () => relayer.notify());
 
   const keyStore = new SqlVoterKeyStore(sql);
   const residentStore = new SqlResidentStore(sql);

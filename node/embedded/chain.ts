@@ -41,6 +41,7 @@ import { NodeRpcClient } from "../../contracts/protocol/node/rpc";
 import { ArchiveStore } from "./archive/store";
 import { ArchiveCopier } from "./archive/copier";
 import { ArchiveFront } from "./archive/front";
+import { SentTransactions } from "./archive/sentTransactions";
 import { replayLostBlocks } from "./archive/replay";
 import { BlockMiner } from "./miner";
 
@@ -201,14 +202,16 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
   const node = new NodeRpcClient(nodeUrl);
   const miner = new BlockMiner(node, log);
   const archive = new ArchiveStore(path.join(chainDir, "archive.sqlite"));
+  const sent = new SentTransactions();
   const copier = new ArchiveCopier(
     node,
     archive,
     miner,
+    sent,
     { intervalMs: 200, batch: 20, holdMiningAt: Math.floor(keptBlocks / 2) },
     log,
   );
-  const front = new ArchiveFront(node, archive, miner, {
+  const front = new ArchiveFront(node, archive, miner, sent, {
     recentBlocks: Math.floor(keptBlocks / 2),
     nodeHead: () => copier.head,
   });

@@ -21,8 +21,62 @@ export interface ReservationStore {
   reserve(pollId: number, resident: number, revision: number, ballotId: string, now: number): Promise<Reservation>;
   /** Gives up this ballot's reservation (it was refused before reaching the outbox). */
   release(pollId: number, resident: number, ballotId: string): Promise<void>;
+  /** The ballot is in the outbox, which holds its revision from here on. */
+  settle(pollId: number, resident: number, ballotId: string): void;
 }
 
+/** The highest revision of the resident's ballots in the outbox that can still count. */
+async function highestInOutbox(sql: Sql, pollId: number, resident: number): Promise<number> {
+  const row = await sql.get<{ r: number | null }>(
+    `SELECT MAX(revision) AS r FROM ballots
+       WHERE poll_id = ? AND resident = ? AND status IN ('accepted', 'sent', 'mined')`,
+    [pollId, resident],
+  );
+  return row?.r ?? 0;
+}
+
+/**
+ * Reservations in this process's memory, for a store only this process opens (SQLite): the same rules
+ * as in the shared store, without a write to the database for every ballot.
+ */
+export class ProcessReservationStore implements ReservationStore {
+  private readonly held = new Map<string, { revision: number; ballotId: string; expiresAt: number }>();
+  private reservations = 0;
+
+  constructor(private readonly sql: Sql) {}
+
+  async highest(pollId: number, resident: number, ballotId: string, now: number): Promise<number> {
+    const held = this.held.get(`${pollId}:${resident}`);
+    const reserved = held && held.expiresAt > now && held.ballotId !== ballotId ? held.revision : 0;
+    return Math.max(reserved, await highestInOutbox(this.sql, pollId, resident));
+  }
+
+  reserve(pollId: number, resident: number, revision: number, ballotId: string, now: number): Promise<Reservation> {
+    if (this.reservations++ % 1024 === 0) {
+      for (const [key, r] of this.held) if (r.expiresAt <= now) this.held.delete(key);
+    }
+    const key = `${pollId}:${resident}`;
+    const held = this.held.get(key);
+    if (held && held.revision >= revision && held.expiresAt > now && held.ballotId !== ballotId) {
+      return Promise.resolve({ ok: false, revision: held.revision });
+    }
+    this.held.set(key, { revision, ballotId, expiresAt: now + RESERVATION_MS });
+    return Promise.resolve({ ok: true });
+  }
+
+  release(pollId: number, resident: number, ballotId: string): Promise<void> {
+    this.settle(pollId, resident, ballotId);
+    return Promise.resolve();
+  }
+
+  /** Only the outbox holds the revision now, and lets it go if the ballot fails on-chain. */
+  settle(pollId: number, resident: number, ballotId: string): void {
+    const key = `${pollId}:${resident}`;
+    if (this.held.get(key)?.ballotId === ballotId) this.held.delete(key);
+  }
+}
+
+/** Reservations in the database, seen by every instance sharing it (PostgreSQL). */
 export class SqlReservationStore implements ReservationStore {
   private reservations = 0;
 
@@ -75,4 +129,7 @@ export class SqlReservationStore implements ReservationStore {
       ballotId,
     ]);
   }
+
+  /** The reservation lapses, or goes when the ballot ends (sqlStore.ts): no write for each ballot here. */
+  settle(): void {}
 }

@@ -114,6 +114,7 @@ export class BallotService {
       if (existing) {
         // Another request retried it first: answer as for any repeat.
         if (!(await this.outbox.retryFailed(id, Date.now()))) {
+          this.reservations.settle(pollId, record.resident, id);
           return { ballotId: id, status: (await this.outbox.get(id))?.status ?? "accepted", duplicate: true };
         }
       } else {
@@ -134,6 +135,7 @@ export class BallotService {
       await this.reservations.release(pollId, record.resident, id).catch(() => undefined);
       throw err;
     }
+    this.reservations.settle(pollId, record.resident, id);
     this.metrics.ballotsAccepted.inc();
     this.onAccepted();
     return { ballotId: id, status: "accepted", duplicate: false };

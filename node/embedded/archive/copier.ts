@@ -8,13 +8,21 @@
 import type { NodeRpcClient } from "../../../contracts/protocol/node/rpc";
 import type { ArchivedLog, ArchiveStore, FullBlock } from "./store";
 import type { BlockMiner } from "../miner";
+import type { SentTransactions } from "./sentTransactions";
+import { rebuildable } from "./txJson";
 
+/** A block as `eth_getBlockByNumber(n, false)` answers it: transactions as hashes. */
 interface RpcBlock {
   number: string;
   hash: string;
   parentHash: string;
-  transactions: { hash: string }[];
+  transactions: string[];
   [field: string]: unknown;
+}
+
+interface FullRpcBlock {
+  hash: string;
+  transactions: { hash: string }[];
 }
 
 interface RpcReceipt {
@@ -47,6 +55,7 @@ export class ArchiveCopier {
     private readonly rpc: NodeRpcClient,
     private readonly store: ArchiveStore,
     private readonly miner: BlockMiner,
+    private readonly sent: SentTransactions,
     private readonly options: CopierOptions,
     private readonly log: (message: string) => void,
   ) {}
@@ -109,11 +118,11 @@ export class ArchiveCopier {
     const numbers = Array.from({ length: to - from + 1 }, (_, i) => from + i);
     const answers = await this.rpc.batch<unknown>(
       numbers.flatMap((n) => [
-        { method: "eth_getBlockByNumber", params: [hex(n), true] },
+        { method: "eth_getBlockByNumber", params: [hex(n), false] },
         { method: "eth_getBlockReceipts", params: [hex(n)] },
       ]),
     );
-    const blocks: FullBlock[] = [];
+    const fetched: { block: RpcBlock; receipts: RpcReceipt[] }[] = [];
     let parent = archived?.hash ?? null;
     for (let i = 0; i < numbers.length; i++) {
       const block = answers[2 * i] as RpcBlock | Error | null;
@@ -128,11 +137,42 @@ export class ArchiveCopier {
       if (forgotten || receipts.length !== block.transactions.length) {
         throw new Error(`block ${numbers[i]}: the node no longer has its transactions; history is incomplete`);
       }
-      blocks.push(toFullBlock(block, receipts));
+      fetched.push({ block, receipts });
       parent = block.hash;
     }
+    const blocks = await this.withTransactions(fetched);
     this.store.append(blocks);
     return blocks.length === numbers.length && to >= this.nodeHead;
+  }
+
+  /**
+   * Each block with its signed transactions: those sent through the front as they were sent; for a
+   * block with others (sent to the node directly, or before a restart) the node's own JSON.
+   */
+  private async withTransactions(fetched: { block: RpcBlock; receipts: RpcReceipt[] }[]): Promise<FullBlock[]> {
+    const known = fetched.map(({ block }) =>
+      block.transactions.map((hash) => {
+        const raw = this.sent.take(hash);
+        return raw !== undefined && rebuildable(raw) ? raw : undefined;
+      }),
+    );
+    const incomplete = fetched.filter((_, i) => known[i]!.some((raw) => raw === undefined));
+    const full =
+      incomplete.length === 0
+        ? []
+        : await this.rpc.batch<FullRpcBlock | null>(
+            incomplete.map(({ block }) => ({ method: "eth_getBlockByNumber", params: [block.number, true] })),
+          );
+    const jsonOf = new Map<string, string>();
+    for (const [i, answer] of full.entries()) {
+      if (answer instanceof Error) throw answer;
+      if (answer?.hash !== incomplete[i]!.block.hash)
+        throw new Error(`block ${incomplete[i]!.block.number} changed while copying`);
+      for (const tx of answer.transactions) jsonOf.set(tx.hash.toLowerCase(), JSON.stringify(tx));
+    }
+    return fetched.map(({ block, receipts }, i) =>
+      toFullBlock(block, receipts, (hash, j) => known[i]![j] ?? jsonOf.get(hash.toLowerCase())),
+    );
   }
 
   private async nodeHas(archived: { number: number; hash: string }): Promise<boolean> {
@@ -157,12 +197,18 @@ export class ArchiveCopier {
   }
 }
 
-function toFullBlock(block: RpcBlock, receipts: readonly RpcReceipt[]): FullBlock {
+function toFullBlock(
+  block: RpcBlock,
+  receipts: readonly RpcReceipt[],
+  transaction: (hash: string, index: number) => string | undefined,
+): FullBlock {
   const byHash = new Map(receipts.map((r) => [r.transactionHash.toLowerCase(), r]));
-  const transactions = block.transactions.map((tx) => {
-    const receipt = byHash.get(tx.hash.toLowerCase());
-    if (!receipt) throw new Error(`block ${block.number}: no receipt for ${tx.hash}`);
-    return { hash: tx.hash.toLowerCase(), tx: JSON.stringify(tx), receipt: JSON.stringify(receipt) };
+  const transactions = block.transactions.map((hash, i) => {
+    const receipt = byHash.get(hash.toLowerCase());
+    if (!receipt) throw new Error(`block ${block.number}: no receipt for ${hash}`);
+    const tx = transaction(hash, i);
+    if (tx === undefined) throw new Error(`block ${block.number}: the node did not give transaction ${hash}`);
+    return { hash: hash.toLowerCase(), tx, receipt: JSON.stringify(receipt) };
   });
   const logs: ArchivedLog[] = receipts.flatMap((r) =>
     r.logs.map((l) => ({
@@ -176,7 +222,7 @@ function toFullBlock(block: RpcBlock, receipts: readonly RpcReceipt[]): FullBloc
     number: Number(block.number),
     hash: block.hash.toLowerCase(),
     parentHash: block.parentHash.toLowerCase(),
-    header: JSON.stringify({ ...block, transactions: block.transactions.map((t) => t.hash) }),
+    header: JSON.stringify(block),
     transactions,
     logs,
   };

@@ -2,14 +2,16 @@
  * The embedded chain's public JSON-RPC endpoint: a thin front on the node. Requests for history older
  * than the node's recent blocks (blocks, transactions, receipts, logs) are answered from the archive;
  * everything else, recent history included, goes to the node as it is. Clients cannot tell the two
- * apart: the answers are the node's own JSON, kept as text. Interval mining, which the launcher does
- * for the node (miner.ts), is turned off and on here as anvil would.
+ * apart: the answers are the node's own JSON, kept as text. Signed transactions passing through are
+ * noted for the archive's copier. Interval mining, which the launcher does for the node (miner.ts), is
+ * turned off and on here as anvil would.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { NodeRpcClient } from "../../../contracts/protocol/node/rpc";
 import type { ArchiveStore, LogQuery } from "./store";
 import type { BlockMiner } from "../miner";
+import type { SentTransactions } from "./sentTransactions";
 
 /** Calls that may need the archive; a body naming none of them is passed through untouched. */
 const HISTORY_METHODS =
@@ -17,6 +19,8 @@ const HISTORY_METHODS =
 /** Calls that set or read interval mining, answered by the launcher's miner. */
 const MINING_METHODS =
   /evm_setIntervalMining|anvil_setIntervalMining|anvil_getIntervalMining|evm_setAutomine|anvil_mine|hardhat_mine/;
+/** Signed transactions, noted for the archive (sentTransactions.ts). */
+const SEND_METHODS = /eth_sendRawTransaction/;
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 const ARCHIVE_WAIT_MS = 5_000;
 
@@ -51,6 +55,7 @@ export class ArchiveFront {
     private readonly node: NodeRpcClient,
     private readonly store: ArchiveStore,
     private readonly miner: BlockMiner,
+    private readonly sent: SentTransactions,
     private readonly options: FrontOptions,
   ) {
     this.server = http.createServer((req, res) => void this.handle(req, res));
@@ -88,6 +93,7 @@ export class ArchiveFront {
     try {
       const own = HISTORY_METHODS.test(body) || MINING_METHODS.test(body);
       answer = own ? await this.answer(body) : await this.node.post(body);
+      if (SEND_METHODS.test(body)) this.sent.noteAnswered(body, answer);
     } catch (err) {
       answer = rpcError(null, -32603, `chain node unreachable: ${err instanceof Error ? err.message : String(err)}`);
     }

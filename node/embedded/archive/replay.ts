@@ -70,7 +70,7 @@ export async function replayLostBlocks(
   let sent = 0;
   let skipped = 0;
   for (const block of lost) {
-    const raws = block.transactions.map(rawTransaction);
+    const raws = block.transactions.map((tx) => (tx.startsWith("0x") ? tx : rawTransaction(tx)));
     skipped += raws.filter((r) => r === null).length;
     const timestamp = Number((JSON.parse(block.header) as { timestamp: string }).timestamp);
     await node.call("evm_setNextBlockTimestamp", [hex(timestamp)]).catch(() => undefined);
