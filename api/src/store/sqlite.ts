@@ -19,14 +19,18 @@ export class SqliteSql implements Sql {
   /** Set while a transaction is open; others wait for it. */
   private open: Promise<void> | null = null;
   private readonly direct: SqlRunner;
+  private readonly logSync: GroupSync;
+  private log: fs.promises.FileHandle | undefined;
 
   constructor(file: string) {
     if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma("journal_mode = WAL");
-    // NORMAL in WAL mode: every commit survives a process kill. Durable transactions (an accepted
-    // ballot) switch to FULL, which also survives a power cut.
+    // NORMAL in WAL mode: every commit survives a process kill. A durable transaction (an accepted
+    // ballot) also waits for the log to reach the disk, which survives a power cut too: the sync runs
+    // off the main thread, so requests go on meanwhile, and one sync covers every commit before it.
     this.db.pragma("synchronous = NORMAL");
+    this.logSync = new GroupSync(() => this.syncLog(file));
     this.db.pragma("foreign_keys = ON");
     this.db.pragma("busy_timeout = 5000");
     this.direct = {
@@ -53,22 +57,22 @@ export class SqliteSql implements Sql {
     while (this.open) await this.open;
     let end = () => {};
     this.open = new Promise<void>((resolve) => (end = resolve));
-    if (options.durable) this.db.pragma("synchronous = FULL");
+    let result: T;
     try {
       this.db.exec("BEGIN IMMEDIATE");
       try {
-        const result = await work(this.direct);
+        result = await work(this.direct);
         this.db.exec("COMMIT");
-        return result;
       } catch (err) {
         if (this.db.inTransaction) this.db.exec("ROLLBACK");
         throw err;
       }
     } finally {
-      if (options.durable) this.db.pragma("synchronous = NORMAL");
       this.open = null;
       end();
     }
+    if (options.durable) await this.logSync.request();
+    return result;
   }
 
   /** One process owns a SQLite file, so nothing else can hold the lock. */
@@ -76,14 +80,22 @@ export class SqliteSql implements Sql {
     return work();
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.logSync.idle();
+    await this.log?.close();
     this.db.close();
-    return Promise.resolve();
   }
 
   /** Every statement prepared so far, for checking their query plans. */
   preparedSql(): string[] {
     return [...this.statements.keys()];
+  }
+
+  /** fsync of the write-ahead log, through a handle of our own (fsync covers the file, not the handle). */
+  private async syncLog(file: string): Promise<void> {
+    if (file === ":memory:") return;
+    this.log ??= await fs.promises.open(`${file}-wal`, "r");
+    await this.log.sync();
   }
 
   private async afterOpen<T>(next: () => Promise<T>): Promise<T> {
@@ -98,6 +110,40 @@ export class SqliteSql implements Sql {
       this.statements.set(sql, s);
     }
     return s;
+  }
+}
+
+/** Syncs on request; callers that ask while a sync runs share the one after it. */
+class GroupSync {
+  private current: Promise<void> | null = null;
+  private next: Promise<void> | null = null;
+
+  constructor(private readonly sync: () => Promise<void>) {}
+
+  /** Resolves once a sync that began after this call has finished. */
+  request(): Promise<void> {
+    if (this.next) return this.next;
+    if (!this.current) return this.run();
+    const running = this.current;
+    this.next = running
+      .catch(() => undefined)
+      .then(() => {
+        this.next = null;
+        return this.run();
+      });
+    return this.next;
+  }
+
+  async idle(): Promise<void> {
+    while (this.current || this.next) await (this.next ?? this.current)?.catch(() => undefined);
+  }
+
+  private run(): Promise<void> {
+    const p: Promise<void> = this.sync().finally(() => {
+      if (this.current === p) this.current = null;
+    });
+    this.current = p;
+    return p;
   }
 }
 

@@ -4,7 +4,7 @@
  * leaves, castBallot calldata and signed relay transactions, without ethers' generic encoders. The fast
  * path beside ../ballot.ts, checked byte for byte against it in test/contracts/protocol.
  */
-import { TypedDataEncoder, encodeRlp, toBeArray } from "ethers";
+import { TypedDataEncoder } from "ethers";
 import type { TypedDataDomain } from "ethers";
 import {
   checksumAddress,
@@ -145,15 +145,45 @@ export interface LegacyTx {
   chainId: bigint;
 }
 
-const quantity = (v: bigint | number) => (BigInt(v) === 0n ? "0x" : toBeArray(BigInt(v)));
+/** A number as RLP takes it: big-endian bytes without leading zeros (none for zero). */
+function quantityBytes(value: bigint | number): Buffer {
+  const v = BigInt(value);
+  if (v === 0n) return Buffer.alloc(0);
+  const hex = v.toString(16);
+  return Buffer.from(hex.length % 2 ? `0${hex}` : hex, "hex");
+}
+
+function rlpLength(length: number, short: number): Buffer {
+  if (length <= 55) return Buffer.from([short + length]);
+  const bytes = quantityBytes(length);
+  return Buffer.concat([Buffer.from([short + 55 + bytes.length]), bytes]);
+}
+
+function rlpString(bytes: Buffer): Buffer {
+  if (bytes.length === 1 && bytes[0]! < 0x80) return bytes;
+  return Buffer.concat([rlpLength(bytes.length, 0x80), bytes]);
+}
+
+function rlpList(items: readonly Buffer[]): Buffer {
+  const payload = Buffer.concat(items.map(rlpString));
+  return Buffer.concat([rlpLength(payload.length, 0xc0), payload]);
+}
 
 /** Signs an EIP-155 legacy transaction; returns the raw transaction and its hash. */
 export function signLegacyTx(tx: LegacyTx, privateKey: Buffer): { raw: string; hash: string } {
-  const fields = [quantity(tx.nonce), quantity(tx.gasPrice), quantity(tx.gasLimit), tx.to, "0x", tx.data];
-  const unsigned = Buffer.from(encodeRlp([...fields, quantity(tx.chainId), "0x", "0x"]).slice(2), "hex");
+  const to = Buffer.from(tx.to.slice(2), "hex");
+  if (to.length !== 20) throw new TypeError(`not an address: ${tx.to}`);
+  const fields = [
+    quantityBytes(tx.nonce),
+    quantityBytes(tx.gasPrice),
+    quantityBytes(tx.gasLimit),
+    to,
+    Buffer.alloc(0),
+    tx.data,
+  ];
+  const unsigned = rlpList([...fields, quantityBytes(tx.chainId), Buffer.alloc(0), Buffer.alloc(0)]);
   const { r, s, yParity } = signDigest(keccak256(unsigned), privateKey);
   const v = tx.chainId * 2n + 35n + BigInt(yParity);
-  const strip = (h: string) => quantity(BigInt(h));
-  const raw = encodeRlp([...fields, quantity(v), strip(r), strip(s)]);
-  return { raw, hash: `0x${keccak256(Buffer.from(raw.slice(2), "hex")).toString("hex")}` };
+  const raw = rlpList([...fields, quantityBytes(v), quantityBytes(BigInt(r)), quantityBytes(BigInt(s))]);
+  return { raw: `0x${raw.toString("hex")}`, hash: `0x${keccak256(raw).toString("hex")}` };
 }

@@ -134,10 +134,18 @@ describe("native relay transactions", () => {
     expect(`0x${data.toString("hex")}`).to.equal(
       ballotBoxInterface.encodeFunctionData("castBallot", [3n, 5n, 1n, signature]),
     );
-    for (const nonce of [0, 1, 300]) {
-      const fields = { nonce, gasPrice: 2_000_000_000n, gasLimit: 500_000n, to: key.address, data, chainId: 31337n };
+    const shapes = [
+      { nonce: 0, gasPrice: 2_000_000_000n, gasLimit: 500_000n, data, chainId: 31337n },
+      { nonce: 1, gasPrice: 1n, gasLimit: 21_000n, data, chainId: 1n },
+      { nonce: 127, gasPrice: 128n, gasLimit: 0x7fn, data: Buffer.alloc(0), chainId: 31337n },
+      { nonce: 128, gasPrice: 0n, gasLimit: 30_000_000n, data: Buffer.from([0x7f]), chainId: 2n ** 40n },
+      { nonce: 300, gasPrice: 10n ** 18n, gasLimit: 1n, data: Buffer.from([0x80]), chainId: 31337n },
+      { nonce: 2 ** 32, gasPrice: 7n, gasLimit: 871_000n, data: Buffer.alloc(56_000, 0xab), chainId: 31337n },
+    ];
+    for (const shape of shapes) {
+      const fields = { ...shape, to: key.address };
       const signed = signLegacyTx(fields, Buffer.from(key.privateKey.slice(2), "hex"));
-      const expected = await key.signTransaction({ ...fields, type: 0, data: `0x${data.toString("hex")}` });
+      const expected = await key.signTransaction({ ...fields, type: 0, data: `0x${fields.data.toString("hex")}` });
       expect(signed.raw).to.equal(expected);
       expect(signed.hash).to.equal(Transaction.from(expected).hash);
     }
