@@ -45,6 +45,10 @@ export class BlockMiner {
     this.schedule();
   }
 
+  get isHeld(): boolean {
+    return this.held;
+  }
+
   /** While held (the archive is catching up), no block is mined. */
   hold(held: boolean): void {
     if (held === this.held) return;

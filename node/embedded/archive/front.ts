@@ -18,7 +18,7 @@ const HISTORY_METHODS =
   /eth_getLogs|eth_getBlockByNumber|eth_getBlockByHash|eth_getTransactionByHash|eth_getTransactionReceipt|eth_getBlockReceipts/;
 /** Calls that set or read interval mining, answered by the launcher's miner. */
 const MINING_METHODS =
-  /evm_setIntervalMining|anvil_setIntervalMining|anvil_getIntervalMining|evm_setAutomine|anvil_mine|hardhat_mine/;
+  /evm_setIntervalMining|anvil_setIntervalMining|anvil_getIntervalMining|evm_setAutomine|evm_mine|anvil_mine|hardhat_mine/;
 /** Signed transactions, noted for the archive (sentTransactions.ts). */
 const SEND_METHODS = /eth_sendRawTransaction/;
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -148,13 +148,17 @@ export class ArchiveFront {
       case "evm_setAutomine":
         if (params[0] === true) this.miner.setInterval(0);
         return null;
+      case "evm_mine":
       case "anvil_mine":
       case "hardhat_mine": {
-        // Many blocks at once: until the copier has seen them, the horizon would send history the node
-        // has already dropped to the node. The answer waits for that.
+        // Blocks mined on request, as fast as a client asks, must not outrun the copier: the node would
+        // drop blocks it has not copied. A request waits while the copier holds mining, as the launcher's
+        // miner does, and its answer waits until the copier has seen the new head (until then, the
+        // horizon would send history the node has already dropped to the node).
+        const deadline = Date.now() + ARCHIVE_WAIT_MS;
+        while (this.miner.isHeld && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
         const answer = await this.node.post(JSON.stringify(call));
         const head = Number(await this.node.call<string>("eth_blockNumber", []));
-        const deadline = Date.now() + ARCHIVE_WAIT_MS;
         while (this.options.nodeHead() < head && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
         return answer;
       }

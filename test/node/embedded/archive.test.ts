@@ -4,7 +4,7 @@
  * archive, exactly as anvil answered them while it had them, across restarts and kills.
  */
 import { expect } from "chai";
-import { JsonRpcProvider } from "ethers";
+import { JsonRpcProvider, Transaction, Wallet } from "ethers";
 import { startEmbeddedChain } from "../../../node/embedded/chain";
 import type { EmbeddedChain } from "../../../node/embedded/chain";
 import { ensureDeployed } from "../../../node/embedded/deploy";
@@ -101,5 +101,117 @@ describe("embedded chain: history from the archive", function () {
       provider.destroy();
     }
     await sleep(100);
+  });
+
+  it("answers each kind of transaction as anvil did, whether it was sent through the front or to the node", async () => {
+    const dataDir = tempDataDir();
+    dirs.push(dataDir);
+    const chain = await startEmbeddedChain({ dataDir, port: 0, keptBlocks: KEPT });
+    running.push(chain);
+    const provider = new JsonRpcProvider(chain.rpcUrl, undefined, { staticNetwork: true });
+    try {
+      const sender = new Wallet(chain.keys.staff.privateKey, provider);
+      const other = Wallet.createRandom();
+      const chainId = (await provider.getNetwork()).chainId;
+      const fee = await provider.getFeeData();
+      let nonce = await provider.getTransactionCount(sender.address, "pending");
+      const dynamicFee = { maxFeePerGas: fee.maxFeePerGas!, maxPriorityFeePerGas: 1n, chainId };
+      const signed = [
+        await sender.signTransaction({
+          type: 0,
+          to: other.address,
+          value: 1n,
+          nonce: nonce++,
+          gasLimit: 21_000n,
+          gasPrice: fee.gasPrice!,
+          chainId,
+        }),
+        await sender.signTransaction({
+          type: 1,
+          to: other.address,
+          value: 2n,
+          nonce: nonce++,
+          gasLimit: 30_000n,
+          gasPrice: fee.gasPrice!,
+          chainId,
+          accessList: [{ address: other.address, storageKeys: [`0x${"11".repeat(32)}`] }],
+        }),
+        await sender.signTransaction({
+          type: 2,
+          to: other.address,
+          value: 3n,
+          nonce: nonce++,
+          gasLimit: 21_000n,
+          ...dynamicFee,
+        }),
+        // A contract creation: no `to`.
+        await sender.signTransaction({
+          type: 2,
+          to: null,
+          nonce: nonce++,
+          gasLimit: 100_000n,
+          data: "0x600a600c600039600a6000f3602a60005260206000f3",
+          ...dynamicFee,
+        }),
+        await sender.signTransaction({
+          type: 4,
+          to: other.address,
+          nonce: nonce++,
+          gasLimit: 100_000n,
+          authorizationList: [await sender.authorize({ address: other.address, nonce: nonce + 1, chainId })],
+          ...dynamicFee,
+        }),
+      ];
+      // Without a chain id in its signature (before EIP-155): archived as the node answered it.
+      const unprotected = Transaction.from({
+        type: 0,
+        to: other.address,
+        nonce: nonce++,
+        gasLimit: 21_000n,
+        gasPrice: fee.gasPrice!,
+      });
+      unprotected.signature = sender.signingKey.sign(unprotected.unsignedHash);
+      signed.push(unprotected.serialized);
+      // One sent to the node directly, which the front never saw.
+      const direct = await sender.signTransaction({
+        type: 2,
+        to: other.address,
+        value: 4n,
+        nonce: nonce++,
+        gasLimit: 21_000n,
+        ...dynamicFee,
+      });
+
+      await raw(chain.rpcUrl, "evm_setIntervalMining", [0]);
+      const hashes: string[] = [];
+      for (const tx of signed) hashes.push((await raw(chain.rpcUrl, "eth_sendRawTransaction", [tx])) as string);
+      hashes.push((await raw(chain.nodeUrl, "eth_sendRawTransaction", [direct])) as string);
+      await raw(chain.rpcUrl, "evm_mine", []);
+      const receipt = (await raw(chain.nodeUrl, "eth_getTransactionReceipt", [hashes[0]])) as { blockNumber: string };
+      const block = receipt.blockNumber;
+      const fresh = {
+        block: await raw(chain.nodeUrl, "eth_getBlockByNumber", [block, true]),
+        receipts: await raw(chain.nodeUrl, "eth_getBlockReceipts", [block]),
+        txs: await Promise.all(hashes.map((h) => raw(chain.nodeUrl, "eth_getTransactionByHash", [h]))),
+      };
+      expect((fresh.block as { transactions: unknown[] }).transactions).to.have.length(signed.length + 1);
+
+      // Blocks with transactions, until anvil no longer has this one's.
+      for (let i = 0; i < KEPT + 2; i++) {
+        await sender.sendTransaction({ to: other.address, value: 1n, nonce: nonce++, ...dynamicFee });
+        await raw(chain.rpcUrl, "evm_mine", []);
+      }
+      await raw(chain.rpcUrl, "anvil_mine", ["0x1"]);
+      expect(await raw(chain.nodeUrl, "eth_getTransactionByHash", [hashes[0]])).to.equal(null);
+      expect(await raw(chain.rpcUrl, "eth_getBlockByNumber", [block, true])).to.deep.equal(fresh.block);
+      expect(await raw(chain.rpcUrl, "eth_getBlockReceipts", [block])).to.deep.equal(fresh.receipts);
+      for (const [i, hash] of hashes.entries()) {
+        expect(await raw(chain.rpcUrl, "eth_getTransactionByHash", [hash]), `transaction ${i}`).to.deep.equal(
+          fresh.txs[i],
+        );
+      }
+    } finally {
+      provider.destroy();
+    }
   });
 });
