@@ -1,6 +1,7 @@
 /**
- * Revisions on their way into the outbox, per poll and resident, shared by every instance, so that two
- * racing submissions — to one instance or to two — cannot both pass. A reservation names its ballot,
+ * Revisions on their way into the outbox, per poll and resident, shared by every instance (in the
+ * database; in memory where one process opens it), so that two racing submissions — to one instance or
+ * to two — cannot both pass. A reservation names its ballot,
  * so the same ballot sent again (a client retrying) passes; it lapses after a short while, by which
  * time the outbox holds the revision, and a ballot that ends without being counted gives it up at once.
  */
