@@ -30,7 +30,12 @@ export class SentTransactions {
     const hashById = new Map<unknown, string>();
     for (const a of Array.isArray(answers) ? answers : [answers]) {
       const { id, result } = (a ?? {}) as { id?: unknown; result?: unknown };
-      if (typeof result === "string" && /^0x[0-9a-fA-F]{64}$/.test(result)) hashById.set(id, result.toLowerCase());
+      // eth_sendRawTransactionSync answers with the receipt.
+      const hash =
+        typeof result === "object" && result !== null
+          ? (result as { transactionHash?: unknown }).transactionHash
+          : result;
+      if (typeof hash === "string" && /^0x[0-9a-fA-F]{64}$/.test(hash)) hashById.set(id, hash.toLowerCase());
     }
     const at = this.now();
     for (const c of callList) {
