@@ -39,6 +39,11 @@ const list = (v: RlpStructuredData): RlpStructuredData[] => {
   return v;
 };
 
+/** A typed transaction's signature: anvil gives its y parity twice, as `yParity` and as `v`. */
+function typedSignature(yParity: RlpStructuredData, r: RlpStructuredData, s: RlpStructuredData): Fields {
+  return { r: quantity(r), s: quantity(s), yParity: quantity(yParity), v: quantity(yParity) };
+}
+
 function accessList(v: RlpStructuredData): Fields[] {
   return list(v).map((entry) => {
     const [addr, keys] = list(entry);
@@ -137,10 +142,7 @@ export function minedTransactionJson(raw: string, mined: MinedContext): string |
         value: quantity(value!),
         accessList: accessList(access!),
         input: data(input!),
-        r: quantity(r!),
-        s: quantity(s!),
-        yParity: quantity(yParity!),
-        v: quantity(yParity!),
+        ...typedSignature(yParity!, r!, s!),
         ...where,
       };
     } else if ((bytes[0] === 2 && f.length === 12) || (bytes[0] === 4 && f.length === 13)) {
@@ -158,10 +160,7 @@ export function minedTransactionJson(raw: string, mined: MinedContext): string |
         accessList: accessList(access!),
         ...(bytes[0] === 4 ? { authorizationList: authorizationList(f[9]!) } : {}),
         input: data(input!),
-        r: quantity(r!),
-        s: quantity(s!),
-        yParity: quantity(yParity!),
-        v: quantity(yParity!),
+        ...typedSignature(yParity!, r!, s!),
         ...where,
         gasPrice: mined.effectiveGasPrice,
       };
