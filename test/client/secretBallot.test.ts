@@ -155,6 +155,14 @@ describe("client: secret ballots", function () {
 
     await page.getByRole("button", { name: "Check my vote" }).click();
     await page.getByTestId("verified").waitFor({ timeout: 60_000 });
+    // The page's own counts catch up with what the check just said, rather than contradict it.
+    const leafIndex = receipt.leafIndex as number;
+    await page.waitForFunction(
+      (least) => Number(document.querySelector('[data-testid="ballot-count"]')?.textContent ?? "0") >= least,
+      leafIndex + 1,
+      { timeout: 20_000 },
+    );
+    expect(await page.getByTestId("turnout").textContent()).to.not.match(/^0 of/);
     await screenshot(page, "secret-receipt-checked");
 
     // The identity is kept locked at rest, and travels in the key backup.

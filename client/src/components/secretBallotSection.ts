@@ -24,7 +24,7 @@ export function censusArea(poll: SecretPoll, me: Pick<Me, "district" | "building
   return poll.census?.areaKind === "building" ? buildingCode(me.building) : me.district;
 }
 
-function receiptPart(vote: SecretVote): Node[] {
+function receiptPart(vote: SecretVote, onLedger?: (leafIndex: number) => void): Node[] {
   const receipt = vote.receipt;
   if (!receipt) return [el("p", { class: "muted" }, t("secret.waiting"))];
   const output = el("div", { class: "verify-output" });
@@ -33,7 +33,7 @@ function receiptPart(vote: SecretVote): Node[] {
   download.addEventListener("click", () => downloadReceipt(receipt));
   check.addEventListener("click", () => {
     check.disabled = true;
-    void showVerification(output, receipt, { mine: true }).finally(() => (check.disabled = false));
+    void showVerification(output, receipt, { mine: true, onLedger }).finally(() => (check.disabled = false));
   });
   return [
     el("p", { class: "muted" }, t("receipt.keep")),
@@ -62,7 +62,13 @@ function receiptPart(vote: SecretVote): Node[] {
   ];
 }
 
-export function secretBallotSection(poll: SecretPoll, me: Me, residentId: string): HTMLElement {
+/** `onLedger` hears of each ballot of this device the chain is known to hold, by its leaf. */
+export function secretBallotSection(
+  poll: SecretPoll,
+  me: Me,
+  residentId: string,
+  onLedger?: (leafIndex: number) => void,
+): HTMLElement {
   const body = el("div", { "data-testid": "secret-ballot" });
   const draw = (justSent?: SecretVote) => {
     const vote = latestSecretVote(residentId, poll.pollId);
@@ -78,8 +84,9 @@ export function secretBallotSection(poll: SecretPoll, me: Me, residentId: string
         recorded.dataset.testid = "secret-recorded";
         recorded.dataset.proofMs = String(vote.proofMs ?? "");
         parts.push(recorded, el("p", { class: "muted" }, t("secret.proofTime", { seconds })));
+        onLedger?.(vote.receipt.leafIndex);
       }
-      parts.push(...receiptPart(vote));
+      parts.push(...receiptPart(vote, onLedger));
     }
     if (poll.state === "Pending") parts.push(notice("info", t("vote.opensAt", { date: formatDate(poll.start) })));
     else if (poll.state === "Cancelled") parts.push(notice("info", t("vote.cancelled")));

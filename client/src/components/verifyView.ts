@@ -15,6 +15,8 @@ export interface VerifyContext {
   mine: boolean;
   /** Where the resident's counted ballot's receipt is, if this device keeps it. */
   receiptOf?: (revision: number) => string | null;
+  /** Told when the chain has the ballot, so that counts shown beside it can catch up. */
+  onLedger?: (leafIndex: number) => void;
 }
 
 function technical(receipt: AnyReceipt, outcome: { root: string; block: number; ballots: number }): HTMLElement {
@@ -46,6 +48,7 @@ export async function showVerification(
     const outcome = await verifyReceipt(receipt, await chainConfig());
     switch (outcome.kind) {
       case "verified": {
+        context.onLedger?.(receipt.leafIndex);
         const details = technical(receipt, outcome);
         if (outcome.cancelled) {
           const title = el("strong", { "data-testid": "verified" }, t("verify.onLedger"));
