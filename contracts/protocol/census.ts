@@ -98,37 +98,74 @@ export function censusMembers(
   return members.sort((a, b) => a.resident - b.resident);
 }
 
-/** Builds the census from its members; an area with nobody in it is not in the census. */
-export function buildCensus(members: readonly CensusMember[]): Census {
+/** The census's areas in ascending order, each with its members' commitments in resident order. */
+export function censusAreaMembers(members: readonly CensusMember[]): { area: number; commitments: bigint[] }[] {
   const byArea = new Map<number, CensusMember[]>();
   for (const m of members) {
     const list = byArea.get(m.area) ?? [];
     list.push(m);
     byArea.set(m.area, list);
   }
-  const areas = [...byArea.keys()]
+  return [...byArea.keys()]
     .sort((a, b) => a - b)
-    .map((area, index) => {
-      const commitments = byArea
+    .map((area) => ({
+      area,
+      commitments: byArea
         .get(area)!
         .sort((a, b) => a.resident - b.resident)
-        .map((m) => m.commitment);
-      return { area, commitments, root: new Group(commitments).root, index };
-    });
-  const tree = buildBallotTree(areas.map((a) => censusAreaLeaf(a.area, a.root, a.commitments.length)));
-  return { areas, root: treeRoot(tree), eligible: members.length };
+        .map((m) => m.commitment),
+    }));
+}
+
+/** An area's root: the Semaphore group of its commitments. */
+export function censusAreaRoot(commitments: readonly bigint[]): bigint {
+  return new Group([...commitments]).root;
+}
+
+/** The census from its areas (as `censusAreaMembers` orders them) and each area's root. */
+export function assembleCensus(
+  areas: readonly { area: number; commitments: bigint[] }[],
+  roots: readonly bigint[],
+): Census {
+  const built = areas.map((a, index) => ({ area: a.area, commitments: a.commitments, root: roots[index]!, index }));
+  const tree = buildBallotTree(built.map((a) => censusAreaLeaf(a.area, a.root, a.commitments.length)));
+  return { areas: built, root: treeRoot(tree), eligible: areas.reduce((n, a) => n + a.commitments.length, 0) };
+}
+
+/** Builds the census from its members; an area with nobody in it is not in the census. */
+export function buildCensus(members: readonly CensusMember[]): Census {
+  const areas = censusAreaMembers(members);
+  return assembleCensus(
+    areas,
+    areas.map((a) => censusAreaRoot(a.commitments)),
+  );
+}
+
+/**
+ * Each area's leaf and path to the census root, as castSecretBallot takes them, or null for an area
+ * not in the census. The census tree is built once, on the first ask, not once per area: a poll over
+ * thousands of buildings would otherwise rebuild a tree of thousands of leaves for each of them.
+ */
+export function censusAreaArguments(census: Census): (area: number) => CensusAreaArgument | null {
+  const byArea = new Map(census.areas.map((a) => [a.area, a]));
+  let tree: ReturnType<typeof buildBallotTree> | null = null;
+  return (area) => {
+    const found = byArea.get(area);
+    if (!found) return null;
+    tree ??= buildBallotTree(census.areas.map((a) => censusAreaLeaf(a.area, a.root, a.commitments.length)));
+    return {
+      area,
+      members: found.commitments.length,
+      root: found.root,
+      index: found.index,
+      siblings: proofOf(tree, found.index).siblings,
+    };
+  };
 }
 
 /** The area's leaf and its path to the census root, as castSecretBallot takes them. */
 export function censusAreaArgument(census: Census, area: number): CensusAreaArgument {
-  const found = census.areas.find((a) => a.area === area);
-  if (!found) throw new RangeError(`area ${area} is not in the census`);
-  const tree = buildBallotTree(census.areas.map((a) => censusAreaLeaf(a.area, a.root, a.commitments.length)));
-  return {
-    area,
-    members: found.commitments.length,
-    root: found.root,
-    index: found.index,
-    siblings: proofOf(tree, found.index).siblings,
-  };
+  const argument = censusAreaArguments(census)(area);
+  if (!argument) throw new RangeError(`area ${area} is not in the census`);
+  return argument;
 }

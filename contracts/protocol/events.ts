@@ -111,6 +111,7 @@ export function decodeEvent(log: LogBody): BallotBoxEvent | null {
       return decodeBallotCast(log);
     case EVENT_TOPICS.VoterEnrolled:
     case EVENT_TOPICS.VoterRevoked:
+    case EVENT_TOPICS.IdentityCommitted:
       return decodeRegistryFast(log) ?? decodeEventAbi(log);
     case EVENT_TOPICS.SecretBallotCast:
       return decodeSecretBallotCastFast(log) ?? decodeEventAbi(log);
@@ -198,6 +199,12 @@ function decodeRegistryFast(log: LogBody): BallotBoxEvent | null {
   if (topic0 === EVENT_TOPICS.VoterRevoked && a && b) {
     const resident = uint32At(a, 2);
     return resident === null ? null : { name: "VoterRevoked", resident, key: addressOfTopic(b) };
+  }
+  if (topic0 === EVENT_TOPICS.IdentityCommitted && a && log.data.length === 130) {
+    const resident = uint32At(a, 2);
+    const building = uint32At(log.data, 66);
+    if (resident === null || building === null) return null;
+    return { name: "IdentityCommitted", resident, commitment: BigInt(`0x${log.data.slice(2, 66)}`), building };
   }
   return null;
 }

@@ -7,21 +7,11 @@ import os from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { MembershipClaim } from "../../contracts/protocol/node/membershipCheck";
+import { workerSource } from "../../contracts/protocol/node/workerSource";
 import type { ChunkAnswer, ChunkRequest } from "./proofWorker";
 
 /** Proofs checked together: past a few hundred, a batch saves little more. */
 export const CHUNK = 256;
-
-/** The worker's entry, loaded through ts-node when this file runs as TypeScript. */
-function workerSource(): { source: string; eval: boolean } {
-  const entry = path.join(__dirname, `proofWorker${path.extname(__filename)}`);
-  if (!entry.endsWith(".ts")) return { source: entry, eval: false };
-  const project = path.join(__dirname, "..", "..", "tsconfig.json");
-  return {
-    source: `require("ts-node").register({ transpileOnly: true, project: ${JSON.stringify(project)} }); require(${JSON.stringify(entry)});`,
-    eval: true,
-  };
-}
 
 /** Whether each claim's proof verifies, in order, using up to `threads` worker threads. */
 export async function checkOnAllCores(
@@ -31,7 +21,7 @@ export async function checkOnAllCores(
   const chunks: MembershipClaim[][] = [];
   for (let i = 0; i < claims.length; i += CHUNK) chunks.push(claims.slice(i, i + CHUNK));
   const verdicts: boolean[][] = [];
-  const { source, eval: isEval } = workerSource();
+  const { source, eval: isEval } = workerSource(path.join(__dirname, "proofWorker"), __filename);
   const workers = Array.from(
     { length: Math.max(1, Math.min(threads, chunks.length)) },
     () => new Worker(source, { eval: isEval }),

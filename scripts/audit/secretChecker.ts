@@ -8,8 +8,7 @@
  */
 import {
   buildBallotTree,
-  buildCensus,
-  censusAreaArgument,
+  censusAreaArguments,
   censusMembers,
   isValidChoices,
   SecretCount,
@@ -19,6 +18,7 @@ import {
   ZERO_ROOT,
 } from "../../contracts/protocol";
 import type { Census, CensusAreaKind } from "../../contracts/protocol";
+import { buildCensusOnThreads } from "../../contracts/protocol/node/censusOnThreads";
 import type { MembershipClaim } from "../../contracts/protocol/node/membershipCheck";
 import { secretBallotLeafNative, secretMessageNative } from "../../contracts/protocol/node/secretCodec";
 import { KEEP_PER_CODE, perQuestion } from "./checker";
@@ -61,7 +61,7 @@ export async function checkSecretPoll(
 
   // The census, rebuilt by the rule from public events.
   const members = censusMembers(history.registry, onChainCensus.snapshotBlock, poll?.districts ?? [], input.areaKind);
-  const census: Census = buildCensus(members);
+  const census: Census = await buildCensusOnThreads(members);
   const seen = new Map<bigint, number>();
   for (const m of members) {
     const other = seen.get(m.commitment);
@@ -95,11 +95,10 @@ export async function checkSecretPoll(
   );
   const claims: { claim: MembershipClaim; leafIndex: number; txHash: string }[] = [];
   const scope = secretScope(input.chainId, input.ballotBox, input.pollId);
-  const areaArguments = new Map<number, ReturnType<typeof censusAreaArgument> | null>();
+  const areaArgument = censusAreaArguments(census);
+  const areaArguments = new Map<number, ReturnType<typeof areaArgument>>();
   const argumentOf = (area: number) => {
-    if (!areaArguments.has(area)) {
-      areaArguments.set(area, census.areas.some((a) => a.area === area) ? censusAreaArgument(census, area) : null);
-    }
+    if (!areaArguments.has(area)) areaArguments.set(area, areaArgument(area));
     return areaArguments.get(area) ?? null;
   };
   for (const b of history.ballots) {

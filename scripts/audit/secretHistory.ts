@@ -61,8 +61,21 @@ export async function secretCensusOf(
  * What castSecretBallot was called with: the layout the API writes read natively (a hundredth of the
  * generic decoder's time per ballot), any other through the ABI.
  */
-function decodeInput(data: string): SecretBallotArgs | null {
+export function decodeSecretBallotInput(data: string): SecretBallotArgs | null {
   return decodeCastSecretBallot(data) ?? readCastSecretBallot(data);
+}
+
+/** Each transaction's input by its hash, read in JSON-RPC batches ("0x" for one the node does not know). */
+export async function transactionInputs(rpc: NodeRpcClient, hashes: readonly string[]): Promise<Map<string, string>> {
+  const inputs = new Map<string, string>();
+  for (let i = 0; i < hashes.length; i += 200) {
+    const chunk = hashes.slice(i, i + 200);
+    const txs = await rpc.batchAll<{ input: string } | null>(
+      chunk.map((h) => ({ method: "eth_getTransactionByHash", params: [h] })),
+    );
+    txs.forEach((tx, j) => inputs.set(chunk[j]!, tx?.input ?? "0x"));
+  }
+  return inputs;
 }
 
 /** The secret poll's history up to `toBlock`. */
@@ -81,15 +94,7 @@ export async function fetchSecretHistory(
     fromBlock,
     toBlock,
   );
-  const hashes = [...new Set(logs.map((l) => l.transactionHash))];
-  const inputs = new Map<string, string>();
-  for (let i = 0; i < hashes.length; i += 200) {
-    const chunk = hashes.slice(i, i + 200);
-    const txs = await rpc.batchAll<{ input: string } | null>(
-      chunk.map((h) => ({ method: "eth_getTransactionByHash", params: [h] })),
-    );
-    txs.forEach((tx, j) => inputs.set(chunk[j]!, tx?.input ?? "0x"));
-  }
+  const inputs = await transactionInputs(rpc, [...new Set(logs.map((l) => l.transactionHash))]);
   const ballots = logs.flatMap((log) => {
     const e = decodeEvent(log);
     if (e?.name !== "SecretBallotCast") return [];
@@ -99,7 +104,7 @@ export async function fetchSecretHistory(
         ...fields,
         ...positionOf(log),
         txHash: log.transactionHash,
-        input: decodeInput(inputs.get(log.transactionHash) ?? "0x"),
+        input: decodeSecretBallotInput(inputs.get(log.transactionHash) ?? "0x"),
       },
     ];
   });

@@ -41,6 +41,16 @@ const BENCHES: { name: string; command: string[]; output: string }[] = [
     command: ["npx", "ts-node", "--transpile-only", "scripts/bench/proofCheck.ts"],
     output: "proof-check.json",
   },
+  {
+    name: "secret ballots end to end, beside open ballots",
+    command: ["npx", "ts-node", "--transpile-only", "scripts/bench/secretEndToEnd.ts"],
+    output: "e2e-secret.json",
+  },
+  {
+    name: "audit of a secret poll over a census of 100,000",
+    command: ["npm", "run", "bench:secret-audit"],
+    output: "secret-audit.json",
+  },
 ];
 
 function main(): number {

@@ -10,11 +10,14 @@ import { NonceManager, Transaction, Wallet, hexlify, randomBytes } from "ethers"
 import type { JsonRpcProvider } from "ethers";
 import { ballotBoxInterface, ballotDomain, connectBallotBox, encodePollContent } from "../../contracts/protocol";
 import type { Deployment } from "../../contracts/protocol";
+import { startEmbeddedChain } from "../../node/embedded/chain";
 import type { EmbeddedChain } from "../../node/embedded/chain";
+import { devKeysPath } from "../../node/embedded/devKeys";
 import { BallotDigester, ballotLeafHex, signatureOf, signDigest } from "../../contracts/protocol/node/ballotCodec";
 import { spawnApi } from "../lib/apiProcess";
 import type { ApiProcess } from "../lib/apiProcess";
 import { pickFreePort } from "../../node/embedded/ports";
+import { BENCH_DIR } from "./results";
 
 export interface SignedBallot {
   pollId: bigint;
@@ -215,4 +218,23 @@ export async function receiptLatency(apiUrl: string, id: string, t0: number, dea
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/**
+ * The secret benches' chain keys, kept beside their figures: a fresh chain with the same keys deploys
+ * the ballot box at the same address, so the proofs (bound to chain, contract and poll) cached by an
+ * earlier run still verify.
+ */
+const SECRET_BENCH_KEYS = path.join(BENCH_DIR, "secret-bench-dev-keys.json");
+
+/** A fresh embedded chain in `dataDir` with the secret benches' kept keys (made and kept on first use). */
+export async function startChainWithKeptKeys(dataDir: string): Promise<EmbeddedChain> {
+  if (fs.existsSync(SECRET_BENCH_KEYS)) fs.copyFileSync(SECRET_BENCH_KEYS, devKeysPath(dataDir));
+  const chain = await startEmbeddedChain({ dataDir, port: 0 });
+  if (!fs.existsSync(SECRET_BENCH_KEYS)) {
+    fs.mkdirSync(BENCH_DIR, { recursive: true });
+    fs.copyFileSync(devKeysPath(dataDir), SECRET_BENCH_KEYS);
+    fs.chmodSync(SECRET_BENCH_KEYS, 0o600);
+  }
+  return chain;
 }

@@ -33,11 +33,9 @@ import type { Census, Deployment, RawLog } from "../../contracts/protocol";
 import { proveMembership } from "../../contracts/protocol/node/membershipProof";
 import { NodeRpcClient } from "../../contracts/protocol/node/rpc";
 import { ballotLeafHex } from "../../contracts/protocol/node/ballotCodec";
-import { startEmbeddedChain } from "../../node/embedded/chain";
 import type { EmbeddedChain } from "../../node/embedded/chain";
 import { ensureDeployed } from "../../node/embedded/deploy";
 import { auditPoll } from "../audit/audit";
-import { devKeysPath } from "../../node/embedded/devKeys";
 import { processCpuSeconds, treeCpuSeconds } from "./cpu";
 import { BENCH_DIR, markdownTable, writeFigures } from "./results";
 import type { BenchFigure } from "./results";
@@ -54,6 +52,7 @@ import {
   sendRaw,
   sign,
   spawnBenchApi,
+  startChainWithKeptKeys,
   waitForNonce,
 } from "./load";
 import type { ApiProcess } from "../lib/apiProcess";
@@ -291,13 +290,6 @@ async function intakeProfile(api: ApiProcess) {
   };
 }
 
-/**
- * The bench's chain keys, kept beside its figures: a fresh chain with the same keys deploys the ballot
- * box at the same address, so the proofs (bound to chain, contract and poll) cached by an earlier run
- * still verify.
- */
-const BENCH_KEYS = path.join(BENCH_DIR, "secret-bench-dev-keys.json");
-
 /** `veche audit` of the secret poll as an observer runs it, from the node: every proof checked again. */
 async function auditSecretPoll(chain: EmbeddedChain, deployment: Deployment, pollId: number) {
   log("veche audit of the secret poll…");
@@ -316,13 +308,7 @@ async function auditSecretPoll(chain: EmbeddedChain, deployment: Deployment, pol
 
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "veche-bench-secret-"));
-  if (fs.existsSync(BENCH_KEYS)) fs.copyFileSync(BENCH_KEYS, devKeysPath(dataDir));
-  const chain = await startEmbeddedChain({ dataDir, port: 0 });
-  if (!fs.existsSync(BENCH_KEYS)) {
-    fs.mkdirSync(BENCH_DIR, { recursive: true });
-    fs.copyFileSync(devKeysPath(dataDir), BENCH_KEYS);
-    fs.chmodSync(BENCH_KEYS, 0o600);
-  }
+  const chain = await startChainWithKeptKeys(dataDir);
   const provider = new JsonRpcProvider(chain.rpcUrl, undefined, { staticNetwork: true, batchMaxCount: 500 });
   let api: ApiProcess | null = null;
   try {
@@ -460,7 +446,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
-});
+main()
+  // snarkjs keeps its curve's worker threads alive once it has made a proof.
+  .then(() => process.exit(0))
+  .catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });

@@ -5,14 +5,9 @@
  * changes once its poll exists, so each is built once and kept.
  */
 import type { Logger } from "pino";
-import {
-  buildCensus,
-  buildingCode,
-  censusAreaArgument,
-  censusMembers,
-  decodePollContent,
-} from "../../../contracts/protocol";
+import { buildingCode, censusAreaArguments, censusMembers, decodePollContent } from "../../../contracts/protocol";
 import type { Census, CensusAreaArgument, CensusAreaKind } from "../../../contracts/protocol";
+import { buildCensusOnThreads } from "../../../contracts/protocol/node/censusOnThreads";
 import { AppError, conflict, notFound } from "../errors";
 import type { ChainState } from "../indexer/chainState";
 import type { IndexerStore, PollRow } from "../indexer/store";
@@ -21,8 +16,10 @@ export interface PollCensus extends Census {
   pollId: number;
   areaKind: CensusAreaKind;
   snapshotBlock: number;
-  /** Each area's leaf and path in the census tree, by area code, filled as asked. */
+  /** Each area's leaf and path in the census tree, by area code, kept once asked. */
   arguments: Map<number, CensusAreaArgument>;
+  /** An area's leaf and path, from the census tree built once. */
+  argumentOf: (area: number) => CensusAreaArgument | null;
   /** Where each counted resident stands, by resident number: the area and identity of the snapshot. */
   members: Map<number, { area: number; commitment: bigint }>;
 }
@@ -67,9 +64,8 @@ export class CensusService {
     const census = await this.census(pollId);
     const known = census.arguments.get(area);
     if (known) return known;
-    if (!census.areas.some((a) => a.area === area)) return null;
-    const argument = censusAreaArgument(census, area);
-    census.arguments.set(area, argument);
+    const argument = census.argumentOf(area);
+    if (argument) census.arguments.set(area, argument);
     return argument;
   }
 
@@ -103,7 +99,8 @@ export class CensusService {
     const areaKind = areaKindOf(poll);
     const events = await this.store.registryEvents(onChain.snapshotBlock);
     const members = censusMembers(events, onChain.snapshotBlock, poll.districts, areaKind);
-    const census = buildCensus(members);
+    // Off the main thread: a city-sized census is seconds of hashing, and requests keep being served.
+    const census = await buildCensusOnThreads(members);
     const matches =
       census.root.toLowerCase() === onChain.root.toLowerCase() &&
       census.eligible === onChain.eligible &&
@@ -125,6 +122,7 @@ export class CensusService {
       areaKind,
       snapshotBlock: onChain.snapshotBlock,
       arguments: new Map(),
+      argumentOf: censusAreaArguments(census),
       members: new Map(members.map((m) => [m.resident, { area: m.area, commitment: m.commitment }])),
     };
   }

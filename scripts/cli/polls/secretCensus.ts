@@ -3,8 +3,9 @@
  * census rule (contracts/protocol/census.ts), at the current block to create a poll, or at a poll's
  * snapshot block to read it back and check it against the root the poll committed.
  */
-import { buildCensus, censusMembers, decodePollContent, readRegistryEvents } from "../../../contracts/protocol";
+import { censusMembers, decodePollContent, readRegistryEvents } from "../../../contracts/protocol";
 import type { Census, CensusAreaKind } from "../../../contracts/protocol";
+import { buildCensusOnThreads } from "../../../contracts/protocol/node/censusOnThreads";
 import type { ChainConnection } from "../chain";
 import { CliError } from "../errors";
 
@@ -22,7 +23,7 @@ export async function censusAt(
     chain.deployment.deployedBlock,
     snapshotBlock,
   );
-  return { census: buildCensus(censusMembers(events, snapshotBlock, districts, kind)), snapshotBlock };
+  return { census: await buildCensusOnThreads(censusMembers(events, snapshotBlock, districts, kind)), snapshotBlock };
 }
 
 export interface SecretPollCensus {

@@ -3,8 +3,9 @@
  * in the area of their district or building, only while their key is active and in scope.
  */
 import { expect } from "chai";
-import { buildCensus, censusAreaArgument, censusMembers } from "../../../contracts/protocol";
-import type { RegistryEvent } from "../../../contracts/protocol";
+import { buildCensus, censusAreaArgument, censusAreaArguments, censusMembers } from "../../../contracts/protocol";
+import type { CensusMember, RegistryEvent } from "../../../contracts/protocol";
+import { buildCensusOnThreads, INLINE_MEMBERS } from "../../../contracts/protocol/node/censusOnThreads";
 
 const events: RegistryEvent[] = [
   { kind: "voterEnrolled", block: 1, resident: 1, key: "0xA1", district: 3 },
@@ -56,5 +57,38 @@ describe("census rule", () => {
     expect(census.eligible).to.equal(3);
     expect(censusAreaArgument(census, 9).siblings).to.have.length(1);
     expect(() => censusAreaArgument(census, 4)).to.throw(RangeError);
+  });
+
+  it("gives every area's path from one build of the census tree, as one area at a time does", () => {
+    const members: CensusMember[] = Array.from({ length: 40 }, (_, i) => ({
+      resident: i + 1,
+      area: 100 + (i % 13),
+      commitment: BigInt(1000 + i),
+    }));
+    const census = buildCensus(members);
+    const argumentOf = censusAreaArguments(census);
+    for (const a of census.areas) expect(argumentOf(a.area)).to.deep.equal(censusAreaArgument(census, a.area));
+    expect(argumentOf(99)).to.equal(null);
+  });
+
+  it("builds a large census on threads exactly as in one thread, its areas split unevenly", async function () {
+    this.timeout(60_000);
+    // Areas of 1 to 400 members, more than the threads' share in some: the runs must still cover all.
+    const members: CensusMember[] = [];
+    for (let area = 0; members.length <= INLINE_MEMBERS + 500; area++) {
+      const size = area % 7 === 0 ? 400 : 1 + ((area * 37) % 60);
+      for (let k = 0; k < size; k++) {
+        members.push({ resident: members.length + 1, area: 5000 + area, commitment: BigInt(7 + members.length * 3) });
+      }
+    }
+    const inline = buildCensus(members);
+    for (const threads of [2, 3]) {
+      const threaded = await buildCensusOnThreads(members, threads);
+      expect(threaded.root).to.equal(inline.root);
+      expect(threaded.eligible).to.equal(members.length);
+      expect(threaded.areas.map((a) => [a.area, a.root, a.index])).to.deep.equal(
+        inline.areas.map((a) => [a.area, a.root, a.index]),
+      );
+    }
   });
 });

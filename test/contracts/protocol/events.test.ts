@@ -42,6 +42,14 @@ describe("protocol event decoding", () => {
       }),
       { numRuns: 300 },
     );
+    fc.assert(
+      fc.property(uint32, uint256, uint32, (resident, commitment, building) => {
+        const committed = ballotBoxInterface.encodeEventLog("IdentityCommitted", [resident, commitment, building]);
+        expect(decodeEvent(committed)).to.deep.equal(decodeEventAbi(committed));
+        expect(decodeEvent(committed)).to.deep.include({ name: "IdentityCommitted", commitment, building });
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it("reads SecretBallotCast by hand exactly as the ABI decoder does", () => {
