@@ -52,6 +52,8 @@ export const DEFAULT_GAS_LIMIT = 300_000_000n;
 export const DEFAULT_KEPT_BLOCKS = 32;
 /** Seconds between anvil's state dumps: what a SIGKILL can cost, re-sent by the API's outbox. */
 export const DEFAULT_STATE_INTERVAL = 5;
+/** With no transaction mined, the state is dumped this often at most: a crash then replays a minute of empty blocks. */
+const IDLE_DUMP_MS = 60_000;
 /**
  * Blocks whose state anvil keeps (eth_call at an older block fails): about four minutes, longer than
  * any read that pins a block (a receipt check, an audit's reads at its snapshot) takes.
@@ -216,7 +218,10 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
     nodeHead: () => copier.head,
   });
   let frontOpen = false;
-  const dumper = new StateDumper(node, stateFile, lastGoodFile, stateInterval * 1000, log);
+  const dumper = new StateDumper(node, stateFile, lastGoodFile, stateInterval * 1000, log, {
+    count: () => copier.transactions,
+    idleMs: IDLE_DUMP_MS,
+  });
 
   let finished: Promise<void> | undefined;
   const finish = (signal: "SIGTERM" | "SIGKILL"): Promise<void> => {

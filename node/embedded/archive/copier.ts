@@ -49,6 +49,7 @@ export class ArchiveCopier {
   private running: Promise<void> | null = null;
   private stopped = false;
   private nodeHead = 0;
+  private copiedTransactions = 0;
   lastError: string | null = null;
 
   constructor(
@@ -59,6 +60,11 @@ export class ArchiveCopier {
     private readonly options: CopierOptions,
     private readonly log: (message: string) => void,
   ) {}
+
+  /** Transactions copied since this copier started: it moves whenever the node's state may have. */
+  get transactions(): number {
+    return this.copiedTransactions;
+  }
 
   /** The node's head as last seen. */
   get head(): number {
@@ -142,6 +148,7 @@ export class ArchiveCopier {
     }
     const blocks = await this.withTransactions(fetched);
     this.store.append(blocks);
+    for (const { block } of fetched.slice(0, blocks.length)) this.copiedTransactions += block.transactions.length;
     return blocks.length === numbers.length && to >= this.nodeHead;
   }
 

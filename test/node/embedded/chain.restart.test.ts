@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
+import { Wallet } from "ethers";
 import { startEmbeddedChain } from "../../../node/embedded/chain";
 import type { EmbeddedChain, EmbeddedChainOptions } from "../../../node/embedded/chain";
 import { deploymentFile, ensureDeployed } from "../../../node/embedded/deploy";
@@ -71,6 +72,31 @@ describe("embedded chain: clean stop and restart", function () {
       // And voting goes on, from another relayer.
       const more = await runVote(second, deployment, 2, 1);
       expect(more.pollId).to.equal(vote.pollId + 1n);
+    } finally {
+      provider.destroy();
+    }
+  });
+
+  it("leaves an idle node's state file alone, and dumps again once a transaction is mined", async () => {
+    const dataDir = tempDataDir();
+    dataDirs.push(dataDir);
+    const chain = await start({ dataDir, stateIntervalSeconds: 1 });
+    const stateFile = path.join(dataDir, "chain", "state.json");
+    const written = () => (fs.existsSync(stateFile) ? fs.statSync(stateFile).mtimeMs : 0);
+    const provider = rpcProvider(chain);
+    try {
+      // The first dump after the start, then blocks keep coming every second with nothing in them.
+      await sleep(2_500);
+      const idleFrom = written();
+      expect(idleFrom).to.be.greaterThan(0);
+      await sleep(3_500);
+      expect(written(), "an idle node's state was dumped again").to.equal(idleFrom);
+
+      const staff = new Wallet(chain.keys.staff.privateKey, provider);
+      await (await staff.sendTransaction({ to: staff.address, value: 1n })).wait();
+      const deadline = Date.now() + 5_000;
+      while (written() === idleFrom && Date.now() < deadline) await sleep(200);
+      expect(written(), "a mined transaction did not make a dump due").to.be.greaterThan(idleFrom);
     } finally {
       provider.destroy();
     }
