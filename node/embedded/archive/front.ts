@@ -193,7 +193,7 @@ export class ArchiveFront {
         case "eth_getTransactionReceipt": {
           const found = typeof params[0] === "string" ? this.store.transaction(params[0]) : null;
           if (!found || found.block > horizon) return null;
-          return ok(call.method === "eth_getTransactionByHash" ? found.tx : found.receipt);
+          return ok(call.method === "eth_getTransactionByHash" ? found.tx() : found.receipt);
         }
         case "eth_getLogs":
           return await this.logs(call, params[0] as LogFilter | undefined, horizon);

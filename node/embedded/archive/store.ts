@@ -43,6 +43,8 @@ export interface LogQuery {
  * appended in key order; the hash index is the only one written out of order.
  */
 const SLOT = 1_048_576;
+/** Blocks whose timestamps are kept for reading transactions back: a few hours of blocks. */
+const KEPT_TIMESTAMPS = 16_384;
 const SCHEMA_VERSION = 2;
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS blocks (
@@ -89,6 +91,7 @@ export class ArchiveStore {
   private readonly byHash;
   private readonly byNumber;
   private readonly txsOf;
+  private readonly timestamps = new Map<number, string>();
   private readonly txByHash;
 
   constructor(file: string) {
@@ -168,6 +171,7 @@ export class ArchiveStore {
 
   /** Forgets every block after `number` (the node no longer has them). */
   truncateAfter(number: number): void {
+    this.timestamps.clear();
     const first = (number + 1) * SLOT;
     this.db.transaction(() => {
       this.db.prepare("DELETE FROM block_logs WHERE position >= ?").run(first);
@@ -207,13 +211,33 @@ export class ArchiveStore {
     return blocks.map((b) => ({ ...b, transactions: this.transactionsOf(b.number).map((t) => t.tx) }));
   }
 
-  /** A transaction's `eth_getTransactionByHash` and receipt answer texts, and its block. */
-  transaction(hash: string): { block: number; tx: string; receipt: string } | null {
+  /**
+   * A transaction's block, its receipt's answer text and, when asked, its `eth_getTransactionByHash`
+   * text: a transaction kept as its bytes is rebuilt, which a receipt lookup need not pay for.
+   */
+  transaction(hash: string): { block: number; tx: () => string; receipt: string } | null {
     const row = this.txByHash.get(hash.toLowerCase());
     if (!row) return null;
     const block = Math.floor(row.position / SLOT);
-    const header = JSON.parse(this.byNumber.get(block)?.header ?? "{}") as Record<string, unknown>;
-    return { block, tx: this.txJson(row, header), receipt: row.receipt };
+    return { block, tx: () => this.txJson(row, { timestamp: this.timestampOf(block) }), receipt: row.receipt };
+  }
+
+  /**
+   * A block's timestamp, without parsing its header: an archived header lists its transactions'
+   * hashes, so parsing it for each transaction read back cost more than rebuilding the transaction.
+   * Kept for recent asks; a truncation forgets them, as its blocks may be mined again.
+   */
+  private timestampOf(block: number): string | undefined {
+    let timestamp = this.timestamps.get(block);
+    if (timestamp === undefined) {
+      const header = this.byNumber.get(block)?.header ?? "{}";
+      timestamp =
+        /"timestamp":"(0x[0-9a-fA-F]+)"/.exec(header)?.[1] ??
+        String((JSON.parse(header) as Record<string, unknown>).timestamp);
+      if (this.timestamps.size >= KEPT_TIMESTAMPS) this.timestamps.clear();
+      this.timestamps.set(block, timestamp);
+    }
+    return timestamp;
   }
 
   blockNumberOf(hash: string): number | null {
@@ -250,7 +274,7 @@ export class ArchiveStore {
   }
 
   /** The transaction's JSON: kept as the node gave it, or rebuilt from the signed bytes kept. */
-  private txJson(row: { hash: string; tx: string; receipt: string }, header: Record<string, unknown>): string {
+  private txJson(row: { hash: string; tx: string; receipt: string }, header: { timestamp?: unknown }): string {
     if (!row.tx.startsWith("0x")) return row.tx;
     const receipt = JSON.parse(row.receipt) as Record<string, string>;
     const json = minedTransactionJson(row.tx, {

@@ -4,7 +4,7 @@
  * from anvil makes it recover the sender's key again, which cost the node as much as taking the
  * transaction in. The receipt already names the sender.
  */
-import { decodeRlp, getBytes } from "ethers";
+import { decodeRlp } from "ethers";
 import type { RlpStructuredData } from "ethers";
 
 /** Where the transaction was mined, and what its receipt says of it. */
@@ -100,7 +100,9 @@ export function rebuildable(raw: string): boolean {
 /** The JSON text anvil would answer for this transaction; null for a kind it does not rebuild. */
 export function minedTransactionJson(raw: string, mined: MinedContext): string | null {
   try {
-    const bytes = getBytes(raw);
+    // Buffer's hex reader is native; it stops at the first character that is not hex, caught here.
+    const bytes = Buffer.from(raw.slice(2), "hex");
+    if (!raw.startsWith("0x") || bytes.length * 2 !== raw.length - 2) return null;
     const where = {
       hash: mined.hash,
       blockHash: mined.blockHash,
