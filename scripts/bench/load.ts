@@ -238,3 +238,16 @@ export async function startChainWithKeptKeys(dataDir: string): Promise<EmbeddedC
   }
   return chain;
 }
+
+/**
+ * Runs a benchmark's `main` and exits with its outcome. The exit is explicit: once snarkjs has made a
+ * proof, its curve's worker threads keep the process alive.
+ */
+export function runUntilDone(main: () => Promise<void>): void {
+  main()
+    .then(() => process.exit(0))
+    .catch((err: unknown) => {
+      process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exit(1);
+    });
+}

@@ -25,7 +25,7 @@ import { NodeRpcClient } from "../../contracts/protocol/node/rpc";
 import { startEmbeddedChain } from "../../node/embedded/chain";
 import { ensureDeployed } from "../../node/embedded/deploy";
 import { BENCH_DIR, markdownTable, writeFigures } from "./results";
-import { log } from "./load";
+import { log, runUntilDone } from "./load";
 
 const CHECKS = Number(process.env.BENCH_PROOFS ?? 4096);
 const DISTINCT = Number(process.env.BENCH_DISTINCT_PROOFS ?? 32);
@@ -163,10 +163,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${markdownTable(figures)}\n\nFigures written to ${file}\n`);
 }
 
-main()
-  // snarkjs keeps its curve's worker threads alive.
-  .then(() => process.exit(0))
-  .catch((err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  });
+runUntilDone(main);

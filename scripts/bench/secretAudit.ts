@@ -44,7 +44,7 @@ import { decodeSecretBallotInput, fetchSecretHistory, transactionInputs } from "
 import { BENCH_DIR, markdownTable, writeFigures } from "./results";
 import type { BenchFigure } from "./results";
 import { processCpuSeconds } from "./cpu";
-import { anvilPid, log, startChainWithKeptKeys } from "./load";
+import { anvilPid, log, runUntilDone, startChainWithKeptKeys } from "./load";
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const RESIDENTS = env("BENCH_AUDIT_RESIDENTS", 100_000);
@@ -388,10 +388,4 @@ async function main(): Promise<void> {
   }
 }
 
-main()
-  // snarkjs keeps its curve's worker threads alive once it has made a proof.
-  .then(() => process.exit(0))
-  .catch((err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  });
+runUntilDone(main);

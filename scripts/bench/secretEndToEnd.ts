@@ -49,6 +49,7 @@ import {
   log,
   rawTx,
   request,
+  runUntilDone,
   sendRaw,
   sign,
   spawnBenchApi,
@@ -446,10 +447,4 @@ async function main(): Promise<void> {
   }
 }
 
-main()
-  // snarkjs keeps its curve's worker threads alive once it has made a proof.
-  .then(() => process.exit(0))
-  .catch((err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  });
+runUntilDone(main);

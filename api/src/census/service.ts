@@ -16,9 +16,7 @@ export interface PollCensus extends Census {
   pollId: number;
   areaKind: CensusAreaKind;
   snapshotBlock: number;
-  /** Each area's leaf and path in the census tree, by area code, kept once asked. */
-  arguments: Map<number, CensusAreaArgument>;
-  /** An area's leaf and path, from the census tree built once. */
+  /** An area's leaf and path in the census tree, by area code, from the tree built once. */
   argumentOf: (area: number) => CensusAreaArgument | null;
   /** Where each counted resident stands, by resident number: the area and identity of the snapshot. */
   members: Map<number, { area: number; commitment: bigint }>;
@@ -61,12 +59,7 @@ export class CensusService {
 
   /** What castSecretBallot takes to place `area` in the census, or null if the area is not in it. */
   async areaArgument(pollId: number, area: number): Promise<CensusAreaArgument | null> {
-    const census = await this.census(pollId);
-    const known = census.arguments.get(area);
-    if (known) return known;
-    const argument = census.argumentOf(area);
-    if (argument) census.arguments.set(area, argument);
-    return argument;
+    return (await this.census(pollId)).argumentOf(area);
   }
 
   /**
@@ -121,7 +114,6 @@ export class CensusService {
       pollId: poll.pollId,
       areaKind,
       snapshotBlock: onChain.snapshotBlock,
-      arguments: new Map(),
       argumentOf: censusAreaArguments(census),
       members: new Map(members.map((m) => [m.resident, { area: m.area, commitment: m.commitment }])),
     };

@@ -7,7 +7,7 @@
 import os from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
-import { assembleCensus, censusAreaMembers, censusAreaRoot } from "../census";
+import { assembleCensus, buildCensus, censusAreaMembers } from "../census";
 import type { Census, CensusMember } from "../census";
 import { workerSource } from "./workerSource";
 
@@ -30,13 +30,8 @@ export async function buildCensusOnThreads(
   members: readonly CensusMember[],
   threads = os.availableParallelism(),
 ): Promise<Census> {
+  if (members.length <= INLINE_MEMBERS || threads < 1) return buildCensus(members);
   const areas = censusAreaMembers(members);
-  if (members.length <= INLINE_MEMBERS || threads < 1) {
-    return assembleCensus(
-      areas,
-      areas.map((a) => censusAreaRoot(a.commitments)),
-    );
-  }
   // Consecutive runs of areas with about as many members each: a root's cost follows its members.
   const share = members.length / threads;
   const runs: bigint[][][] = [[]];

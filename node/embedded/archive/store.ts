@@ -186,7 +186,7 @@ export class ArchiveStore {
     if (!row) return null;
     if (!full) return row.header;
     const header = JSON.parse(row.header) as Record<string, unknown>;
-    const txs = this.transactionsOf(row.number).map((t) => JSON.parse(this.txJson(t, header)) as unknown);
+    const txs = this.transactionsOf(row.number).map((t) => JSON.parse(this.txJson(t, header.timestamp)) as unknown);
     return JSON.stringify({ ...header, transactions: txs });
   }
 
@@ -219,7 +219,7 @@ export class ArchiveStore {
     const row = this.txByHash.get(hash.toLowerCase());
     if (!row) return null;
     const block = Math.floor(row.position / SLOT);
-    return { block, tx: () => this.txJson(row, { timestamp: this.timestampOf(block) }), receipt: row.receipt };
+    return { block, tx: () => this.txJson(row, this.timestampOf(block)), receipt: row.receipt };
   }
 
   /**
@@ -227,7 +227,7 @@ export class ArchiveStore {
    * hashes, so parsing it for each transaction read back cost more than rebuilding the transaction.
    * Kept for recent asks; a truncation forgets them, as its blocks may be mined again.
    */
-  private timestampOf(block: number): string | undefined {
+  private timestampOf(block: number): string {
     let timestamp = this.timestamps.get(block);
     if (timestamp === undefined) {
       const header = this.byNumber.get(block)?.header ?? "{}";
@@ -274,7 +274,7 @@ export class ArchiveStore {
   }
 
   /** The transaction's JSON: kept as the node gave it, or rebuilt from the signed bytes kept. */
-  private txJson(row: { hash: string; tx: string; receipt: string }, header: { timestamp?: unknown }): string {
+  private txJson(row: { hash: string; tx: string; receipt: string }, timestamp: unknown): string {
     if (!row.tx.startsWith("0x")) return row.tx;
     const receipt = JSON.parse(row.receipt) as Record<string, string>;
     const json = minedTransactionJson(row.tx, {
@@ -282,7 +282,7 @@ export class ArchiveStore {
       blockHash: receipt.blockHash!,
       blockNumber: receipt.blockNumber!,
       transactionIndex: receipt.transactionIndex!,
-      blockTimestamp: String(header.timestamp),
+      blockTimestamp: String(timestamp),
       from: receipt.from!,
       effectiveGasPrice: receipt.effectiveGasPrice!,
     });
